@@ -1,0 +1,32 @@
+{
+    "name": "QMS Customer-Related Processes",
+    "summary": "ISO 9001 customer-related processes: contract review on quotations, "
+    "department approvals, the approval gate, capability commitments",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "author": "qms_customer_process developers",
+    "website": "https://example.invalid/qms_customer_process",
+    "license": "LGPL-3",
+    "depends": ["sale_management", "sale_stock", "survey"],
+    "data": [
+        "security/qms_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/qms_review_role_data.xml",
+        "data/qms_review_rule_data.xml",
+        "views/qms_contract_review_line_views.xml",
+        "views/qms_review_role_views.xml",
+        "views/qms_review_rule_views.xml",
+        "views/qms_capability_commitment_views.xml",
+        "views/sale_order_views.xml",
+        "views/product_template_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/qms_menus.xml",
+        "reports/sale_order_review_report.xml",
+    ],
+    "demo": [
+        "demo/qms_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,21 @@
+from odoo import _, models
+
+
+class PaymentTransaction(models.Model):
+    _inherit = "payment.transaction"
+
+    def _check_amount_and_confirm_order(self):
+        # A paid quotation whose contract review blocks its confirmation keeps the payment and
+        # waits for the review; the salesperson confirms it once the review is approved.
+        held = self.filtered(
+            lambda tx: len(tx.sale_order_ids) == 1
+            and tx.sale_order_ids.state in ("draft", "sent")
+            and tx.sale_order_ids._qms_gate_error()
+        )
+        for tx in held:
+            order = tx.sale_order_ids
+            order.message_post(body=_(
+                "Payment %(reference)s received; the order stays unconfirmed until its contract review allows it: %(reason)s",
+                reference=tx.reference, reason=order._qms_gate_error(),
+            ))
+        return super(PaymentTransaction, self - held)._check_amount_and_confirm_order()

@@ -1,0 +1,101 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class QmsCapabilityCommitment(models.Model):
+    _name = "qms.capability.commitment"
+    _description = "Capability Commitment (Initial Review)"
+    _inherit = ["mail.thread"]
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    date_from = fields.Date(string="Valid From", required=True, tracking=True)
+    date_to = fields.Date(string="Valid To", required=True, tracking=True)
+    product_tmpl_ids = fields.Many2many("product.template", string="Products")
+    categ_ids = fields.Many2many("product.category", string="Product Categories")
+    capacity_qty = fields.Float(
+        string="Capacity per Month",
+        digits="Product Unit of Measure",
+        help="Largest quantity of one product the company commits to deliver on one order within "
+        "a month. Zero: no quantity limit.",
+    )
+    lead_time_days = fields.Integer(
+        string="Lead Time (days)",
+        help="Shortest lead time the company commits to. Zero: no lead time limit.",
+    )
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_on = fields.Datetime(readonly=True, copy=False)
+    source_order_ids = fields.Many2many(
+        "sale.order",
+        string="Added From Special Orders",
+        readonly=True,
+        copy=False,
+        help="Special orders delivered successfully whose products were added to this commitment.",
+    )
+    note = fields.Html()
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for commitment in self:
+            if commitment.date_to < commitment.date_from:
+                raise ValidationError(_("A capability commitment cannot end before it starts."))
+
+    @api.constrains("capacity_qty", "lead_time_days")
+    def _check_limits(self):
+        for commitment in self:
+            if commitment.capacity_qty < 0 or commitment.lead_time_days < 0:
+                raise ValidationError(_("Capacity and lead time cannot be negative."))
+
+    def write(self, vals):
+        protected = {"date_from", "date_to", "product_tmpl_ids", "categ_ids", "capacity_qty", "lead_time_days"}
+        if protected & set(vals) and any(c.state == "approved" for c in self) \
+                and not self.env.context.get("qms_commitment_extend"):
+            raise UserError(_("An approved capability commitment cannot be changed; cancel it and approve a new one."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
+        if any(c.state != "draft" for c in self):
+            raise UserError(_("Only draft capability commitments can be deleted; archive the others."))
+
+    def _check_general_manager(self):
+        if not self.env.user.has_group("qms_customer_process.group_qms_general_manager"):
+            raise UserError(_("Only the general manager approves capability commitments."))
+
+    def action_approve(self):
+        self._check_general_manager()
+        if any(c.state != "draft" for c in self):
+            raise UserError(_("Only draft capability commitments can be approved."))
+        self.write({"state": "approved", "approved_by_id": self.env.user.id, "approved_on": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._check_general_manager()
+        self.write({"state": "cancel"})
+        return True
+
+    @api.model
+    def _qms_valid_for(self, company, date):
+        return self.search([
+            ("company_id", "=", company.id),
+            ("state", "=", "approved"),
+            ("date_from", "<=", date),
+            ("date_to", ">=", date),
+        ])
+
+    def _qms_covers(self, product):
+        """The commitments of ``self`` that cover ``product`` (by product or by category)."""
+        categ_ids = {int(c) for c in (product.categ_id.parent_path or "").split("/") if c}
+        return self.filtered(
+            lambda c: product.product_tmpl_id in c.product_tmpl_ids or categ_ids & set(c.categ_ids.ids)
+        )

@@ -1,0 +1,164 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+PROTECTED_FIELDS = {"order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on"}
+
+
+class QmsContractReviewLine(models.Model):
+    _name = "qms.contract.review.line"
+    _description = "Contract Review Line"
+    _order = "order_id, revision desc, sequence, id"
+    _rec_names_search = ["order_id", "role_id"]
+
+    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    role_id = fields.Many2one("qms.review.role", string="Department", required=True, ondelete="restrict", index=True)
+    revision = fields.Integer(required=True, readonly=True, default=1)
+    sequence = fields.Integer(readonly=True, default=10)
+    topics = fields.Text(readonly=True, help="The department's review topics when the review was requested.")
+    reviewer_id = fields.Many2one(
+        "res.users", string="Reviewer", readonly=True,
+        help="Who decided this line (before the decision: the department's first default reviewer).",
+    )
+    decision = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("accepted", "Accepted"),
+            ("conditional", "Accepted with conditions"),
+            ("rejected", "Rejected"),
+        ],
+        required=True,
+        default="pending",
+        readonly=True,
+        index=True,
+    )
+    conditions = fields.Text(help="Conditions of an acceptance, or the measures the company must take.")
+    comment = fields.Text(help="The department's opinion; required to reject.")
+    decided_on = fields.Datetime(readonly=True)
+    is_current = fields.Boolean(
+        string="Current Revision", compute="_compute_is_current", search="_search_is_current",
+    )
+    is_open = fields.Boolean(
+        string="Open", compute="_compute_is_open",
+        help="Pending, current, and every line before it in sequence is accepted.",
+    )
+    can_decide = fields.Boolean(compute="_compute_is_open")
+    is_my_department = fields.Boolean(
+        string="My Department", compute="_compute_is_my_department", search="_search_is_my_department",
+    )
+
+    @api.depends("revision", "order_id.qms_review_revision")
+    def _compute_is_current(self):
+        for line in self:
+            line.is_current = line.revision == line.order_id.qms_review_revision
+
+    def _search_is_current(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on the current revision."))
+        self.env.cr.execute("""
+            SELECT l.id FROM qms_contract_review_line l
+              JOIN sale_order o ON o.id = l.order_id
+             WHERE l.revision = o.qms_review_revision
+        """)
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    @api.depends_context("uid")
+    def _compute_is_my_department(self):
+        user_groups = self.env.user.groups_id
+        for line in self:
+            line.is_my_department = line.role_id.group_id in user_groups
+
+    def _search_is_my_department(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on my departments."))
+        positive = (operator == "=") == value
+        return [("role_id.group_id", "in" if positive else "not in", self.env.user.groups_id.ids)]
+
+    @api.depends("decision", "sequence", "revision", "order_id.qms_review_state",
+                 "order_id.qms_review_line_ids.decision")
+    def _compute_is_open(self):
+        user_groups = self.env.user.groups_id
+        for line in self:
+            order = line.order_id
+            line.is_open = (
+                line.decision == "pending"
+                and line.is_current
+                and order.qms_review_state == "in_review"
+                and all(
+                    other.decision in ("accepted", "conditional")
+                    for other in order.qms_review_line_ids
+                    if other.revision == line.revision and other.sequence < line.sequence
+                )
+            )
+            line.can_decide = line.is_open and line.role_id.group_id in user_groups
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(_("Review lines are created by requesting a contract review on the quotation."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Decisions are written by _qms_decide (as superuser, after its checks); a user only
+        # fills the conditions and the comment of a pending line of his department.
+        if not self.env.su:
+            if any(line.decision != "pending" for line in self):
+                raise UserError(_("A decided review line is a record: it cannot be changed."))
+            if PROTECTED_FIELDS & set(vals):
+                raise UserError(_("Decide a review line with Accept or Reject."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_review_record(self):
+        raise UserError(_("Contract review lines are records of the review: they cannot be deleted."))
+
+    def action_accept(self, conditions=None):
+        """Accept the line; with conditions (argument or field) the decision is 'conditional'."""
+        for line in self:
+            line._qms_check_can_decide()
+            conditions = conditions or line.conditions
+            line._qms_decide("conditional" if conditions else "accepted", conditions=conditions)
+        return True
+
+    def action_reject(self, comment=None):
+        """Reject the line; a comment (argument or field) is required."""
+        for line in self:
+            line._qms_check_can_decide()
+            comment = comment or line.comment
+            if not (comment or "").strip():
+                raise UserError(_("Give a comment to reject the contract review of %(dept)s.", dept=line.role_id.name))
+            line._qms_decide("rejected", comment=comment)
+        return True
+
+    def _qms_check_can_decide(self):
+        self.ensure_one()
+        if self.decision != "pending":
+            raise UserError(_("The review of %(dept)s on %(order)s is already decided.",
+                              dept=self.role_id.name, order=self.order_id.name))
+        if self.role_id.group_id not in self.env.user.groups_id:
+            raise UserError(_("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
+        if not self.is_current or self.order_id.qms_review_state != "in_review":
+            raise UserError(_("This review line belongs to a review that is no longer open (%(order)s, revision %(rev)s).",
+                              order=self.order_id.name, rev=self.revision))
+        if not self.is_open:
+            waiting = self.order_id.qms_review_line_ids.filtered(
+                lambda other: other.revision == self.revision and other.sequence < self.sequence
+                and other.decision not in ("accepted", "conditional")
+            )
+            raise UserError(_("The review of %(dept)s opens after these departments accept: %(waiting)s.",
+                              dept=self.role_id.name, waiting=", ".join(waiting.role_id.mapped("name"))))
+
+    def _qms_decide(self, decision, conditions=None, comment=None):
+        self.ensure_one()
+        vals = {"decision": decision, "reviewer_id": self.env.user.id, "decided_on": fields.Datetime.now()}
+        if conditions is not None:
+            vals["conditions"] = conditions
+        if comment is not None:
+            vals["comment"] = comment
+        # sudo: the procedure gives the decision of a line to its department's members, which
+        # _qms_check_can_decide has just verified; the line's own fields stay closed to writes.
+        self.sudo().write(vals)
+        self.order_id._qms_after_decision(self)

@@ -1,0 +1,567 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# The terms a contract review approves: changing one makes the review outdated.
+REVIEWED_ORDER_FIELDS = {
+    "order_line", "partner_id", "commitment_date", "payment_term_id", "pricelist_id",
+    "qms_requirement_ids",
+}
+# Written only by the review mechanism itself (as superuser).
+QMS_PROTECTED_FIELDS = {
+    "qms_review_revision", "qms_review_outdated", "qms_review_state", "qms_review_required",
+    "qms_contract_type", "qms_contract_type_auto", "qms_special_reason",
+}
+QMS_OVERRIDE_FIELDS = {"qms_contract_type_override", "qms_override_reason"}
+CONTRACT_TYPES = [("regular", "Regular"), ("special", "Special")]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # Requirements and classification
+    qms_requirement_ids = fields.One2many(
+        "qms.customer.requirement", "order_id", string="Customer Requirements", copy=True,
+    )
+    qms_new_development = fields.Boolean(
+        string="New Development or Modification",
+        tracking=True,
+        help="The order asks for a new product or a modification of a standard product: it is a special contract.",
+    )
+    qms_contract_type_auto = fields.Selection(
+        CONTRACT_TYPES, string="Computed Contract Type",
+        compute="_compute_qms_contract_type_auto", store=True,
+    )
+    qms_special_reason = fields.Text(
+        string="Why Special", compute="_compute_qms_contract_type_auto", store=True,
+    )
+    qms_contract_type_override = fields.Selection(
+        CONTRACT_TYPES, string="Contract Type Override", tracking=True, copy=False,
+        help="Set by a sales manager, with a reason, to classify the order differently from the rules.",
+    )
+    qms_override_reason = fields.Char(string="Override Reason", tracking=True, copy=False)
+    qms_contract_type = fields.Selection(
+        CONTRACT_TYPES, string="Contract Type",
+        compute="_compute_qms_contract_type", store=True, index=True, tracking=True,
+        help="Regular: standard products within the company's approved capability. "
+        "Special: anything else (new development, modification, non-standard requirement, "
+        "beyond the capability commitment).",
+    )
+
+    # Review
+    qms_review_required = fields.Boolean(
+        string="Review Required Before Confirmation",
+        compute="_compute_qms_review_required", store=True,
+    )
+    qms_review_revision = fields.Integer(string="Review Revision", readonly=True, copy=False)
+    qms_review_outdated = fields.Boolean(readonly=True, copy=False)
+    qms_review_line_ids = fields.One2many(
+        "qms.contract.review.line", "order_id", string="Department Reviews", copy=False,
+    )
+    qms_review_state = fields.Selection(
+        [
+            ("not_required", "Not Required"),
+            ("draft", "To Request"),
+            ("in_review", "In Review"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+            ("outdated", "Outdated"),
+        ],
+        string="Contract Review",
+        compute="_compute_qms_review_state", store=True, index=True, tracking=True,
+    )
+    qms_pending_departments = fields.Char(
+        string="Pending Departments", compute="_compute_qms_pending_departments",
+    )
+
+    # Order channel and the customer's confirmation of an oral order
+    qms_order_channel = fields.Selection(
+        [
+            ("written", "Written contract or order"),
+            ("email", "Email or fax"),
+            ("portal", "Portal or e-commerce"),
+            ("oral", "Oral or phone"),
+        ],
+        string="Order Channel", default="written", required=True, tracking=True,
+    )
+    qms_customer_confirmed_by = fields.Char(
+        string="Confirmed by (customer)", tracking=True, copy=False,
+        help="Who at the customer confirmed the oral order.",
+    )
+    qms_customer_confirmed_on = fields.Datetime(string="Customer Confirmed On", tracking=True, copy=False)
+    qms_customer_confirmation_method = fields.Selection(
+        [
+            ("email", "Email"),
+            ("fax", "Fax"),
+            ("signed", "Signed order"),
+            ("message", "Written message"),
+            ("call", "Recorded call"),
+            ("other", "Other"),
+        ],
+        string="Confirmed How", tracking=True, copy=False,
+    )
+    qms_customer_confirmation_attachment_ids = fields.Many2many(
+        "ir.attachment", "qms_sale_order_confirmation_attachment_rel", "order_id", "attachment_id",
+        string="Confirmation Document", copy=False,
+    )
+
+    @api.depends(
+        "order_line.product_id", "order_line.product_uom_qty", "order_line.product_uom",
+        "qms_requirement_ids.non_standard", "qms_new_development", "commitment_date", "date_order",
+        "company_id",
+    )
+    def _compute_qms_contract_type_auto(self):
+        commitments = self.env["qms.capability.commitment"].sudo().search([
+            ("state", "=", "approved"), ("company_id", "in", self.company_id.ids),
+        ]) if self.company_id else self.env["qms.capability.commitment"]
+        for order in self:
+            reasons = order._qms_special_reasons(commitments)
+            order.qms_contract_type_auto = "special" if reasons else "regular"
+            order.qms_special_reason = "\n".join(reasons) or False
+
+    @api.depends("qms_contract_type_auto", "qms_contract_type_override")
+    def _compute_qms_contract_type(self):
+        for order in self:
+            order.qms_contract_type = order.qms_contract_type_override or order.qms_contract_type_auto
+
+    @api.depends(
+        "qms_contract_type", "amount_total", "order_line.product_id", "order_line.product_uom_qty",
+        "company_id.qms_review_amount_threshold", "company_id.qms_review_regular_orders",
+    )
+    def _compute_qms_review_required(self):
+        rules = self.env["qms.review.rule"].sudo().search([("timing", "=", "quotation")])
+        for order in self:
+            if order.company_id.qms_review_regular_orders or order.qms_contract_type == "special":
+                order.qms_review_required = True
+            elif not rules:
+                order.qms_review_required = False
+            else:
+                order.qms_review_required = bool(order._qms_rules(rules))
+
+    @api.depends(
+        "qms_review_required", "qms_review_outdated", "qms_review_revision",
+        "qms_review_line_ids.decision", "qms_review_line_ids.revision",
+    )
+    def _compute_qms_review_state(self):
+        for order in self:
+            lines = order._qms_current_lines()
+            if order.qms_review_outdated:
+                order.qms_review_state = "outdated"
+            elif lines:
+                decisions = set(lines.mapped("decision"))
+                if "rejected" in decisions:
+                    order.qms_review_state = "rejected"
+                elif "pending" in decisions:
+                    order.qms_review_state = "in_review"
+                else:
+                    order.qms_review_state = "approved"
+            else:
+                order.qms_review_state = "draft" if order.qms_review_required else "not_required"
+
+    @api.depends("qms_review_state", "qms_review_line_ids.decision")
+    def _compute_qms_pending_departments(self):
+        for order in self:
+            lines = order._qms_current_lines().filtered(lambda line: line.decision == "pending")
+            order.qms_pending_departments = ", ".join(lines.role_id.mapped("name")) or False
+
+    @api.constrains("qms_contract_type_override", "qms_override_reason")
+    def _check_qms_override_reason(self):
+        for order in self:
+            if order.qms_contract_type_override and not (order.qms_override_reason or "").strip():
+                raise ValidationError(_("Give a reason to override the contract type of %s.", order.name))
+
+    @api.constrains("qms_customer_confirmed_on", "date_order")
+    def _check_qms_customer_confirmed_on(self):
+        now = fields.Datetime.now()
+        for order in self:
+            if order.qms_customer_confirmed_on and order.qms_customer_confirmed_on > now:
+                raise ValidationError(_("The customer's confirmation of %s cannot be in the future.", order.name))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._qms_check_write_rights(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._qms_check_write_rights(vals)
+        if vals.get("state") in ("sent", "sale"):
+            for order in self:
+                if order.state == vals["state"]:
+                    continue
+                error = order._qms_send_error() if vals["state"] == "sent" else order._qms_gate_error()
+                if error:
+                    raise UserError(error)
+        res = super().write(vals)
+        if REVIEWED_ORDER_FIELDS & set(vals):
+            self._qms_terms_changed(REVIEWED_ORDER_FIELDS & set(vals))
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_qms_review_record(self):
+        for order in self:
+            if any(line.decision != "pending" for line in order.qms_review_line_ids):
+                raise UserError(_(
+                    "%s has a contract review on record: cancel the quotation instead of deleting it.", order.name,
+                ))
+
+    def action_qms_request_review(self):
+        """Start a new review revision: one line per department the review rules call for."""
+        for order in self:
+            order._qms_check_can_request_review()
+        for order in self:
+            order._qms_start_review()
+        return True
+
+    def action_qms_add_to_commitment(self):
+        """Add the products of a successfully delivered special order to the valid commitment
+        (procedure: a successfully executed special contract supplements the yearly commitment)."""
+        self.ensure_one()
+        user = self.env.user
+        if not (user.has_group("qms_customer_process.group_qms_general_manager")
+                or user.has_group("qms_customer_process.group_qms_manager")):
+            raise AccessError(_("Only the general manager or the QMS administrator extends a capability commitment."))
+        if self.qms_contract_type != "special" or self.state != "sale" or self.delivery_status != "full":
+            raise UserError(_("Only a special order that is confirmed and fully delivered can extend a capability commitment."))
+        commitment = self.env["qms.capability.commitment"]._qms_valid_for(self.company_id, fields.Date.context_today(self))[:1]
+        if not commitment:
+            raise UserError(_("There is no approved capability commitment valid today to extend."))
+        products = self.order_line.filtered(lambda line: not line.display_type).product_id.product_tmpl_id
+        # sudo: an approved commitment is closed to edits; extending it from a delivered special
+        # order is the one change the procedure allows (checked above).
+        commitment.sudo().write({
+            "product_tmpl_ids": [(4, tmpl.id) for tmpl in products],
+            "source_order_ids": [(4, self.id)],
+        })
+        products.sudo().write({"qms_standard_product": True})
+        commitment.message_post(body=_("Extended with the products of the delivered special order %s.", self.name))
+        return True
+
+    def action_quotation_send(self):
+        for order in self:
+            error = order._qms_send_error()
+            if error:
+                raise UserError(error)
+        return super().action_quotation_send()
+
+    def _confirmation_error_message(self):
+        return super()._confirmation_error_message() or self._qms_gate_error()
+
+    def _validate_order(self):
+        # The customer signed or paid on the portal: an order whose contract review blocks it
+        # keeps the signature and waits for the review instead of being confirmed.
+        held = self.filtered(lambda order: order._qms_gate_error())
+        for order in held:
+            order.message_post(body=_(
+                "The customer accepted the quotation; it stays unconfirmed until its contract review allows it: %s",
+                order._qms_gate_error(),
+            ))
+        return super(SaleOrder, self - held)._validate_order()
+
+    # Business methods
+
+    def _qms_check_write_rights(self, vals):
+        if self.env.su:
+            return
+        if QMS_PROTECTED_FIELDS & set(vals):
+            raise UserError(_("The contract review fields are set by the review itself."))
+        if QMS_OVERRIDE_FIELDS & set(vals) and not (
+            self.env.user.has_group("sales_team.group_sale_manager")
+            or self.env.user.has_group("qms_customer_process.group_qms_manager")
+        ):
+            raise AccessError(_("Only a sales manager can override the contract type."))
+
+    def _qms_current_lines(self):
+        self.ensure_one()
+        return self.qms_review_line_ids.filtered(lambda line: line.revision == self.qms_review_revision)
+
+    def _qms_special_reasons(self, commitments):
+        """Why the order is a special contract; an empty list for a regular one."""
+        self.ensure_one()
+        reasons = []
+        if self.qms_new_development:
+            reasons.append(_("New development or modification of a product."))
+        lines = self.order_line.filtered(lambda line: line.product_id and not line.display_type and not line.is_downpayment)
+        for product in lines.product_id:
+            if not product.qms_standard_product:
+                reasons.append(_("%s is not a standard product.", product.display_name))
+        if any(self.qms_requirement_ids.mapped("non_standard")):
+            reasons.append(_("A customer requirement is non-standard."))
+        order_date = fields.Date.to_date(self.date_order) or fields.Date.context_today(self)
+        valid = commitments.filtered(
+            lambda c: c.company_id == self.company_id and c.date_from <= order_date <= c.date_to
+        )
+        if not valid:
+            return reasons
+        qty_by_product = defaultdict(float)
+        for line in lines:
+            qty_by_product[line.product_id] += line.product_uom._compute_quantity(
+                line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False,
+            )
+        lead_days = (self.commitment_date.date() - order_date).days if self.commitment_date else None
+        for product, qty in qty_by_product.items():
+            covering = valid._qms_covers(product)
+            if not covering:
+                continue
+            if all(c.capacity_qty and qty > c.capacity_qty for c in covering):
+                reasons.append(_("%(product)s: quantity %(qty)s is beyond the capability commitment.",
+                                 product=product.display_name, qty=qty))
+            if lead_days is not None and all(c.lead_time_days and lead_days < c.lead_time_days for c in covering):
+                reasons.append(_("%(product)s: lead time of %(days)s days is shorter than the capability commitment.",
+                                 product=product.display_name, days=lead_days))
+        return reasons
+
+    def _qms_over_threshold(self):
+        self.ensure_one()
+        company = self.company_id
+        threshold = company.qms_review_amount_threshold
+        if not threshold:
+            return False
+        amount = self.amount_total
+        if self.currency_id and self.currency_id != company.currency_id:
+            amount = self.currency_id._convert(
+                amount, company.currency_id, company, fields.Date.to_date(self.date_order) or fields.Date.today(),
+            )
+        return company.currency_id.compare_amounts(amount, threshold) >= 0
+
+    def _qms_review_facts(self, need_stock=False):
+        """What the review rules look at, computed once per order."""
+        self.ensure_one()
+        products = self.order_line.filtered(lambda line: not line.display_type).product_id
+        categories = set()
+        for categ in products.categ_id:
+            categories.update(int(c) for c in (categ.parent_path or "").split("/") if c)
+        stock_insufficient = False
+        if need_stock:
+            storable = self.order_line.filtered(lambda line: line.product_id.is_storable)
+            free = {
+                product.id: product.free_qty
+                for product in storable.product_id.with_context(warehouse_id=self.warehouse_id.id)
+            }
+            needed = defaultdict(float)
+            for line in storable:
+                needed[line.product_id.id] += line.product_uom._compute_quantity(
+                    line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False,
+                )
+            stock_insufficient = any(qty > free.get(pid, 0.0) for pid, qty in needed.items())
+        return {
+            "over_threshold": self._qms_over_threshold(),
+            "stock_insufficient": stock_insufficient,
+            "categories": categories,
+        }
+
+    def _qms_rules(self, rules):
+        """The rules among ``rules`` that apply to this order."""
+        self.ensure_one()
+        facts = self._qms_review_facts(need_stock=any(rules.mapped("stock_insufficient")))
+        return rules.filtered(lambda rule: rule._qms_matches(self, facts))
+
+    def _qms_applicable_rules(self):
+        """Rules for a review requested now: the before-confirmation rules; the simplified
+        (on-delivery) ones when the company reviews regular orders before confirmation, or when
+        no other rule applies."""
+        self.ensure_one()
+        Rule = self.env["qms.review.rule"].sudo()
+        rules = self._qms_rules(Rule.search([("timing", "=", "quotation")]))
+        if not rules or self.company_id.qms_review_regular_orders:
+            rules |= self._qms_rules(Rule.search([("timing", "=", "delivery")]))
+        return rules
+
+    def _qms_check_can_request_review(self):
+        self.ensure_one()
+        if self.state == "cancel":
+            raise UserError(_("%s is cancelled: its contract cannot be reviewed.", self.name))
+        if not self.order_line.filtered(lambda line: line.product_id and not line.display_type):
+            raise UserError(_("Add the ordered products to %s before requesting its contract review.", self.name))
+        if self.qms_review_state == "in_review":
+            raise UserError(_("The contract review of %s is already in progress.", self.name))
+        if self.qms_review_state == "approved":
+            raise UserError(_("The contract review of %s is already approved; change its terms to review it again.", self.name))
+        if self.qms_order_channel == "oral" and not self._qms_oral_confirmed() and self.state == "sale":
+            raise UserError(_("Record the customer's confirmation of the oral order %s first.", self.name))
+
+    def _qms_start_review(self):
+        self.ensure_one()
+        # The classification and the rules are evaluated afresh: commitments may have changed.
+        self.env.add_to_compute(self._fields["qms_contract_type_auto"], self)
+        self.env.add_to_compute(self._fields["qms_review_required"], self)
+        rules = self._qms_applicable_rules()
+        if not rules:
+            raise UserError(_("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
+        sequence_by_role = {}
+        for rule in rules:
+            sequence_by_role.setdefault(rule.role_id, rule.sequence)
+        revision = self.qms_review_revision + 1
+        # sudo: review lines are created only here, by the procedure's request for review; the
+        # requester (salesperson) may not create or decide lines himself.
+        lines = self.env["qms.contract.review.line"].sudo().create([
+            {
+                "order_id": self.id,
+                "role_id": role.id,
+                "revision": revision,
+                "sequence": sequence,
+                "topics": role.checklist,
+                "reviewer_id": role.user_ids[:1].id,
+            }
+            for role, sequence in sorted(sequence_by_role.items(), key=lambda item: (item[1], item[0].sequence))
+        ])
+        self.sudo().write({"qms_review_revision": revision, "qms_review_outdated": False})
+        self.message_post(body=_(
+            "Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.",
+            rev=revision,
+            type=dict(CONTRACT_TYPES)[self.qms_contract_type],
+            departments=", ".join(lines.role_id.mapped("name")),
+        ))
+        self._qms_schedule_review_activities(lines)
+
+    def _qms_schedule_review_activities(self, lines):
+        """A to-do for each default reviewer of each line that is open now."""
+        self.ensure_one()
+        open_lines = lines.filtered("is_open")
+        # sudo: the procedure has the reviewing departments notified whoever moves the review on
+        # (the requesting salesperson, or the previous department).
+        order = self.sudo()
+        for line in open_lines:
+            for user in line.role_id.user_ids:
+                order.activity_schedule(
+                    "qms_customer_process.mail_activity_type_qms_review",
+                    user_id=user.id,
+                    summary=_("Contract review: %(dept)s (revision %(rev)s)", dept=line.role_id.name, rev=line.revision),
+                    note=line.topics or "",
+                )
+
+    def _qms_review_activities(self, roles=None):
+        activity_type = self.env.ref("qms_customer_process.mail_activity_type_qms_review")
+        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        if roles is not None:
+            users = roles.user_ids
+            activities = activities.filtered(lambda a: a.user_id in users)
+        return activities
+
+    def _qms_after_decision(self, line):
+        """Close the deciding department's to-dos, open the next lines, tell the salesperson."""
+        self.ensure_one()
+        other_roles = self._qms_current_lines().filtered(lambda other: other.decision == "pending").role_id
+        done = self._qms_review_activities(line.role_id).filtered(lambda a: a.user_id not in other_roles.user_ids)
+        label = dict(line._fields["decision"].selection)[line.decision]
+        feedback = _("%(dept)s: %(decision)s", dept=line.role_id.name, decision=label)
+        if done:
+            done.action_feedback(feedback=feedback)
+        # sudo: reviewers may only read the order; the procedure records their decision on it.
+        self.sudo().message_post(
+            body=_("%(feedback)s. %(text)s", feedback=feedback, text=line.comment or line.conditions or ""),
+            author_id=self.env.user.partner_id.id,
+        )
+        state = self.qms_review_state
+        if state == "in_review":
+            waiting = self._qms_current_lines().filtered(lambda other: other.is_open)
+            already = self._qms_review_activities(waiting.role_id)
+            self._qms_schedule_review_activities(
+                waiting.filtered(lambda other: not (other.role_id.user_ids & already.user_id))
+            )
+        elif state in ("approved", "rejected") and self.user_id:
+            # A rejection ends this revision: the other departments need not review it further.
+            self._qms_review_activities().unlink()
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=self.user_id.id,
+                summary=_("Contract review approved") if state == "approved" else _("Contract review rejected"),
+            )
+
+    def _qms_terms_changed(self, changed_fields):
+        """Reviewed terms changed: the current review no longer covers the order."""
+        orders = self.filtered(
+            lambda order: order.qms_review_revision and not order.qms_review_outdated
+            and order._qms_current_lines()
+        )
+        if not orders:
+            return
+        orders.sudo().write({"qms_review_outdated": True})
+        for order in orders:
+            order._qms_review_activities().sudo().unlink()
+            labels = ", ".join(sorted(
+                order._fields[name].get_description(self.env)["string"] for name in changed_fields
+            ))
+            if order.state == "sale":
+                reviewers = order._qms_current_lines().reviewer_id.partner_id | order._qms_current_lines().role_id.user_ids.partner_id
+                order.sudo().message_post(
+                    body=_("Amendment of the confirmed order (%(fields)s): the contract review of revision %(rev)s is outdated.",
+                           fields=labels, rev=order.qms_review_revision),
+                    partner_ids=reviewers.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
+            else:
+                order.message_post(body=_(
+                    "Reviewed terms changed (%(fields)s): the contract review of revision %(rev)s is outdated.",
+                    fields=labels, rev=order.qms_review_revision,
+                ))
+
+    def _qms_oral_confirmed(self):
+        self.ensure_one()
+        return bool(
+            self.qms_customer_confirmed_by and self.qms_customer_confirmed_on and self.qms_customer_confirmation_method
+        )
+
+    def _qms_gate_error(self):
+        """Why the order cannot be confirmed yet, or False."""
+        self.ensure_one()
+        if self.qms_order_channel == "oral" and not self._qms_oral_confirmed():
+            return _("%s is an oral order: record who at the customer confirmed it, when and how, before confirming it.",
+                     self.name)
+        if not self.qms_review_required or self.qms_review_state in ("approved", "not_required"):
+            return False
+        state = self.qms_review_state
+        if state == "draft":
+            departments = ", ".join(self._qms_applicable_rules().role_id.mapped("name"))
+            return _("%(order)s needs an approved contract review before confirmation; request it. Departments to review: %(departments)s.",
+                     order=self.name, departments=departments)
+        if state == "in_review":
+            return _("The contract review of %(order)s is not approved yet. Pending departments: %(departments)s.",
+                     order=self.name, departments=self.qms_pending_departments)
+        if state == "rejected":
+            rejected = self._qms_current_lines().filtered(lambda line: line.decision == "rejected")
+            return _("The contract review of %(order)s was rejected by: %(departments)s.",
+                     order=self.name, departments=", ".join(rejected.role_id.mapped("name")))
+        return _("The terms of %(order)s changed after its contract review: request the review again (departments to review: %(departments)s).",
+                 order=self.name, departments=", ".join(self._qms_current_lines().role_id.mapped("name")))
+
+    def _qms_send_error(self):
+        self.ensure_one()
+        if not self.company_id.qms_review_before_sending or not self.qms_review_required:
+            return False
+        if self.qms_review_state == "approved":
+            return False
+        return _("%(order)s cannot be sent before its contract review is approved. %(reason)s",
+                 order=self.name, reason=self._qms_gate_error() or "")
+
+    def _qms_record_simplified_review(self):
+        """Simplified review of regular orders on delivery (procedure 4.2.5): the salesperson and
+        the warehouse keeper confirm the delivery; recorded as review lines."""
+        Rule = self.env["qms.review.rule"].sudo()
+        delivery_rules = Rule.search([("timing", "=", "delivery")])
+        if not delivery_rules:
+            return
+        now = fields.Datetime.now()
+        vals_list = []
+        for order in self:
+            for rule in order._qms_rules(delivery_rules):
+                role = rule.role_id
+                vals = {"order_id": order.id, "role_id": role.id, "revision": order.qms_review_revision + 1,
+                        "sequence": rule.sequence, "topics": role.checklist}
+                if order.user_id and role.group_id in order.user_id.groups_id:
+                    vals.update(decision="accepted", reviewer_id=order.user_id.id,
+                                decided_on=order.date_order, comment=_("Order confirmed by the salesperson."))
+                elif role.group_id in self.env.user.groups_id:
+                    vals.update(decision="accepted", reviewer_id=self.env.user.id, decided_on=now,
+                                comment=_("Delivery validated by the warehouse."))
+                else:
+                    vals.update(reviewer_id=role.user_ids[:1].id)
+                vals_list.append(vals)
+        if not vals_list:
+            return
+        # sudo: the simplified review is recorded by the delivery itself (procedure 4.2.5).
+        lines = self.env["qms.contract.review.line"].sudo().create(vals_list)
+        for order in lines.order_id:
+            order.sudo().write({"qms_review_revision": order.qms_review_revision + 1})
+            order._qms_schedule_review_activities(lines.filtered(lambda line: line.order_id == order))
