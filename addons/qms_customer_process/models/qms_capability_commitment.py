@@ -58,8 +58,7 @@ class QmsCapabilityCommitment(models.Model):
 
     def write(self, vals):
         protected = {"date_from", "date_to", "product_tmpl_ids", "categ_ids", "capacity_qty", "lead_time_days"}
-        if protected & set(vals) and any(c.state == "approved" for c in self) \
-                and not self.env.context.get("qms_commitment_extend"):
+        if protected & set(vals) and any(c.state == "approved" for c in self) and not self.env.su:
             raise UserError(_("An approved capability commitment cannot be changed; cancel it and approve a new one."))
         return super().write(vals)
 

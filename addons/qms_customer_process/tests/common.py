@@ -1,0 +1,91 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+DEPARTMENT_GROUPS = {
+    "rd": "qms_customer_process.group_qms_rd",
+    "production": "qms_customer_process.group_qms_production",
+    "procurement": "qms_customer_process.group_qms_procurement",
+    "quality": "qms_customer_process.group_qms_quality",
+    "finance": "qms_customer_process.group_qms_finance",
+    "warehouse": "qms_customer_process.group_qms_warehouse",
+    "general_manager": "qms_customer_process.group_qms_general_manager",
+}
+SPECIAL_DEPARTMENTS = ["rd", "production", "procurement", "quality", "finance"]
+
+
+class QmsCase(TransactionCase):
+    """Users of every role, standard and non-standard products, a customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
+        cls.company = cls.env.company
+        cls.company.write({
+            "qms_review_amount_threshold": 0.0,
+            "qms_review_regular_orders": False,
+            "qms_review_before_sending": False,
+        })
+        cls.salesman = new_test_user(cls.env, login="qms_t_salesman", groups="sales_team.group_sale_salesman",
+                                     name="Sam Seller")
+        cls.salesman2 = new_test_user(cls.env, login="qms_t_salesman2", groups="sales_team.group_sale_salesman",
+                                      name="Sue Seller")
+        cls.sales_manager = new_test_user(cls.env, login="qms_t_sales_manager", groups="sales_team.group_sale_manager",
+                                          name="Max Manager")
+        cls.plain_user = new_test_user(cls.env, login="qms_t_plain", groups="base.group_user", name="Pat Plain")
+        cls.qms_admin = new_test_user(cls.env, login="qms_t_admin",
+                                      groups="base.group_user,qms_customer_process.group_qms_manager", name="Ada Admin")
+        cls.reviewers = {
+            code: new_test_user(cls.env, login=f"qms_t_{code}", groups=f"base.group_user,{group}", name=f"Reviewer {code}")
+            for code, group in DEPARTMENT_GROUPS.items()
+        }
+        cls.gm = cls.reviewers["general_manager"]
+        cls.roles = {
+            role.code: role for role in cls.env["qms.review.role"].search([])
+        }
+        for code, user in cls.reviewers.items():
+            cls.roles[code].user_ids = [Command.set(user.ids)]
+
+        cls.customer = cls.env["res.partner"].create({"name": "Shenzhen Motors Ltd.", "email": "buyer@motors.example"})
+        cls.category = cls.env["product.category"].create({"name": "QMS Test Motors"})
+        cls.product_std = cls.env["product.product"].create({
+            "name": "Standard Motor M1", "type": "consu", "is_storable": True, "list_price": 100.0,
+            "categ_id": cls.category.id,
+        })
+        cls.product_std2 = cls.env["product.product"].create({
+            "name": "Standard Motor M2", "type": "consu", "is_storable": True, "list_price": 50.0,
+            "categ_id": cls.category.id,
+        })
+        cls.product_new = cls.env["product.product"].create({
+            "name": "Prototype Motor X", "type": "consu", "list_price": 900.0, "qms_standard_product": False,
+            "categ_id": cls.category.id,
+        })
+        cls.service_new = cls.env["product.product"].create({
+            "name": "Custom Engineering", "type": "service", "list_price": 10.0, "qms_standard_product": False,
+        })
+        warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        for product in (cls.product_std, cls.product_std2):
+            cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 1000)
+
+    def _order(self, products=None, user=None, **vals):
+        if products is None:
+            products = [(self.product_std, 5)]
+        values = {
+            "partner_id": self.customer.id,
+            "user_id": (user or self.salesman).id,
+            "order_line": [Command.create({"product_id": p.id, "product_uom_qty": qty}) for p, qty in products],
+        }
+        values.update(vals)
+        return self.env["sale.order"].with_user(user or self.salesman).create(values)
+
+    def _special_order(self, **vals):
+        return self._order(products=[(self.product_new, 3)], **vals)
+
+    def _line(self, order, code):
+        return order.qms_review_line_ids.filtered(
+            lambda line: line.role_id.code == code and line.revision == order.qms_review_revision
+        )
+
+    def _decide_all(self, order, codes=None):
+        for code in codes or [*SPECIAL_DEPARTMENTS, "general_manager"]:
+            self._line(order, code).with_user(self.reviewers[code]).action_accept()
