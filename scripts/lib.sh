@@ -35,12 +35,13 @@ ensure_odoo_src() {
     grep -q "version_info = (18, 0" "$ODOO_SRC/odoo/release.py" || die "$ODOO_SRC is not Odoo 18.0"
 }
 
-# Debian packages the tests need: PDF rendering with Chinese fonts, and a browser for tours.
-QMS_SYSTEM_PACKAGES="wkhtmltopdf fonts-noto-cjk chromium"
+# Debian packages the tests need: PDF rendering with Chinese fonts (and poppler to read the
+# PDF back), and a browser for tours.
 ensure_system_packages() {
     local missing=()
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
     fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+    command -v pdffonts >/dev/null || missing+=(poppler-utils)
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

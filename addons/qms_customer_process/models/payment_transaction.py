@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 
 
 class PaymentTransaction(models.Model):
@@ -14,7 +14,7 @@ class PaymentTransaction(models.Model):
         )
         for tx in held:
             order = tx.sale_order_ids
-            order.message_post(body=_(
+            order.message_post(body=self.env._(
                 "Payment %(reference)s received; the order stays unconfirmed until its contract review allows it: %(reason)s",
                 reference=tx.reference, reason=order._qms_gate_error(),
             ))

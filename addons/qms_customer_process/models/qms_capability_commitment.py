@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -48,33 +48,33 @@ class QmsCapabilityCommitment(models.Model):
     def _check_dates(self):
         for commitment in self:
             if commitment.date_to < commitment.date_from:
-                raise ValidationError(_("A capability commitment cannot end before it starts."))
+                raise ValidationError(self.env._("A capability commitment cannot end before it starts."))
 
     @api.constrains("capacity_qty", "lead_time_days")
     def _check_limits(self):
         for commitment in self:
             if commitment.capacity_qty < 0 or commitment.lead_time_days < 0:
-                raise ValidationError(_("Capacity and lead time cannot be negative."))
+                raise ValidationError(self.env._("Capacity and lead time cannot be negative."))
 
     def write(self, vals):
         protected = {"date_from", "date_to", "product_tmpl_ids", "categ_ids", "capacity_qty", "lead_time_days"}
         if protected & set(vals) and any(c.state == "approved" for c in self) and not self.env.su:
-            raise UserError(_("An approved capability commitment cannot be changed; cancel it and approve a new one."))
+            raise UserError(self.env._("An approved capability commitment cannot be changed; cancel it and approve a new one."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_approved(self):
         if any(c.state != "draft" for c in self):
-            raise UserError(_("Only draft capability commitments can be deleted; archive the others."))
+            raise UserError(self.env._("Only draft capability commitments can be deleted; archive the others."))
 
     def _check_general_manager(self):
         if not self.env.user.has_group("qms_customer_process.group_qms_general_manager"):
-            raise UserError(_("Only the general manager approves capability commitments."))
+            raise UserError(self.env._("Only the general manager approves capability commitments."))
 
     def action_approve(self):
         self._check_general_manager()
         if any(c.state != "draft" for c in self):
-            raise UserError(_("Only draft capability commitments can be approved."))
+            raise UserError(self.env._("Only draft capability commitments can be approved."))
         self.write({"state": "approved", "approved_by_id": self.env.user.id, "approved_on": fields.Datetime.now()})
         return True
 

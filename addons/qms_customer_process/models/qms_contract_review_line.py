@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 PROTECTED_FIELDS = {"order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on"}
@@ -16,7 +16,9 @@ class QmsContractReviewLine(models.Model):
     role_id = fields.Many2one("qms.review.role", string="Department", required=True, ondelete="restrict", index=True)
     revision = fields.Integer(required=True, readonly=True, default=1)
     sequence = fields.Integer(readonly=True, default=10)
-    topics = fields.Text(readonly=True, help="The department's review topics when the review was requested.")
+    topics = fields.Text(
+        readonly=True, translate=True, help="The department's review topics when the review was requested.",
+    )
     reviewer_id = fields.Many2one(
         "res.users", string="Reviewer", readonly=True,
         help="Who decided this line (before the decision: the department's first default reviewer).",
@@ -55,7 +57,7 @@ class QmsContractReviewLine(models.Model):
 
     def _search_is_current(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on the current revision."))
+            raise UserError(self.env._("Unsupported search on the current revision."))
         self.env.cr.execute("""
             SELECT l.id FROM qms_contract_review_line l
               JOIN sale_order o ON o.id = l.order_id
@@ -73,7 +75,7 @@ class QmsContractReviewLine(models.Model):
 
     def _search_is_my_department(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on my departments."))
+            raise UserError(self.env._("Unsupported search on my departments."))
         positive = (operator == "=") == value
         return [("role_id.group_id", "in" if positive else "not in", self.env.user.groups_id.ids)]
 
@@ -98,22 +100,31 @@ class QmsContractReviewLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            raise UserError(_("Review lines are created by requesting a contract review on the quotation."))
-        return super().create(vals_list)
+            raise UserError(self.env._("Review lines are created by requesting a contract review on the quotation."))
+        lines = super().create(vals_list)
+        # The topics are a snapshot of the department's checklist, in every installed language,
+        # so that the printed form reads in the customer's language.
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        if len(langs) > 1:
+            for line in lines.filtered(lambda rl: rl.topics and rl.topics == rl.role_id.checklist):
+                line.update_field_translations("topics", {
+                    lang: line.role_id.with_context(lang=lang).checklist or "" for lang in langs
+                })
+        return lines
 
     def write(self, vals):
         # Decisions are written by _qms_decide (as superuser, after its checks); a user only
         # fills the conditions and the comment of a pending line of his department.
         if not self.env.su:
             if any(line.decision != "pending" for line in self):
-                raise UserError(_("A decided review line is a record: it cannot be changed."))
+                raise UserError(self.env._("A decided review line is a record: it cannot be changed."))
             if PROTECTED_FIELDS & set(vals):
-                raise UserError(_("Decide a review line with Accept or Reject."))
+                raise UserError(self.env._("Decide a review line with Accept or Reject."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_review_record(self):
-        raise UserError(_("Contract review lines are records of the review: they cannot be deleted."))
+        raise UserError(self.env._("Contract review lines are records of the review: they cannot be deleted."))
 
     def action_accept(self, conditions=None):
         """Accept the line; with conditions (argument or field) the decision is 'conditional'."""
@@ -129,26 +140,26 @@ class QmsContractReviewLine(models.Model):
             line._qms_check_can_decide()
             comment = comment or line.comment
             if not (comment or "").strip():
-                raise UserError(_("Give a comment to reject the contract review of %(dept)s.", dept=line.role_id.name))
+                raise UserError(self.env._("Give a comment to reject the contract review of %(dept)s.", dept=line.role_id.name))
             line._qms_decide("rejected", comment=comment)
         return True
 
     def _qms_check_can_decide(self):
         self.ensure_one()
         if self.decision != "pending":
-            raise UserError(_("The review of %(dept)s on %(order)s is already decided.",
+            raise UserError(self.env._("The review of %(dept)s on %(order)s is already decided.",
                               dept=self.role_id.name, order=self.order_id.name))
         if self.role_id.group_id not in self.env.user.groups_id:
-            raise UserError(_("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
+            raise UserError(self.env._("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
         if not self.is_current or self.order_id.qms_review_state != "in_review":
-            raise UserError(_("This review line belongs to a review that is no longer open (%(order)s, revision %(rev)s).",
+            raise UserError(self.env._("This review line belongs to a review that is no longer open (%(order)s, revision %(rev)s).",
                               order=self.order_id.name, rev=self.revision))
         if not self.is_open:
             waiting = self.order_id.qms_review_line_ids.filtered(
                 lambda other: other.revision == self.revision and other.sequence < self.sequence
                 and other.decision not in ("accepted", "conditional")
             )
-            raise UserError(_("The review of %(dept)s opens after these departments accept: %(waiting)s.",
+            raise UserError(self.env._("The review of %(dept)s opens after these departments accept: %(waiting)s.",
                               dept=self.role_id.name, waiting=", ".join(waiting.role_id.mapped("name"))))
 
     def _qms_decide(self, decision, conditions=None, comment=None):

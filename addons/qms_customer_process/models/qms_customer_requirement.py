@@ -21,7 +21,7 @@ class QmsCustomerRequirement(models.Model):
     )
     topic = fields.Selection(
         [
-            ("quality", "Quality"),
+            ("quality", "Product quality"),
             ("availability", "Availability"),
             ("delivery", "Delivery"),
             ("support", "Support services (transport, warranty, training)"),

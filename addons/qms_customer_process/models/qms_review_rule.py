@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -18,7 +18,6 @@ class QmsReviewRule(models.Model):
     role_id = fields.Many2one("qms.review.role", string="Department", required=True, ondelete="restrict")
     contract_type = fields.Selection(
         [("any", "Any"), ("regular", "Regular"), ("special", "Special")],
-        string="Contract Type",
         required=True,
         default="any",
     )
@@ -28,7 +27,6 @@ class QmsReviewRule(models.Model):
         "amount threshold (and that threshold is set).",
     )
     stock_insufficient = fields.Boolean(
-        string="Stock Insufficient",
         help="Applies only when the free stock of a storable product is lower than the ordered quantity.",
     )
     categ_ids = fields.Many2many(
@@ -49,7 +47,7 @@ class QmsReviewRule(models.Model):
     def _check_timing(self):
         for rule in self:
             if rule.timing == "delivery" and rule.contract_type != "regular":
-                raise ValidationError(_("Only rules for regular contracts can be recorded on delivery."))
+                raise ValidationError(self.env._("Only rules for regular contracts can be recorded on delivery."))
 
     def _qms_matches(self, order, facts):
         """Whether this rule applies to ``order``; ``facts`` holds what is costly to compute once."""

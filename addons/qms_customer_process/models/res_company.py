@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -25,4 +25,4 @@ class ResCompany(models.Model):
     @api.constrains("qms_review_amount_threshold")
     def _check_qms_review_amount_threshold(self):
         if any(company.qms_review_amount_threshold < 0 for company in self):
-            raise ValidationError(_("The contract review amount threshold cannot be negative."))
+            raise ValidationError(self.env._("The contract review amount threshold cannot be negative."))

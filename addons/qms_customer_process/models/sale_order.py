@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 # The terms a contract review approves: changing one makes the review outdated.
@@ -169,14 +169,14 @@ class SaleOrder(models.Model):
     def _check_qms_override_reason(self):
         for order in self:
             if order.qms_contract_type_override and not (order.qms_override_reason or "").strip():
-                raise ValidationError(_("Give a reason to override the contract type of %s.", order.name))
+                raise ValidationError(self.env._("Give a reason to override the contract type of %s.", order.name))
 
     @api.constrains("qms_customer_confirmed_on", "date_order")
     def _check_qms_customer_confirmed_on(self):
         now = fields.Datetime.now()
         for order in self:
             if order.qms_customer_confirmed_on and order.qms_customer_confirmed_on > now:
-                raise ValidationError(_("The customer's confirmation of %s cannot be in the future.", order.name))
+                raise ValidationError(self.env._("The customer's confirmation of %s cannot be in the future.", order.name))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -202,7 +202,7 @@ class SaleOrder(models.Model):
     def _unlink_except_qms_review_record(self):
         for order in self:
             if any(line.decision != "pending" for line in order.qms_review_line_ids):
-                raise UserError(_(
+                raise UserError(self.env._(
                     "%s has a contract review on record: cancel the quotation instead of deleting it.", order.name,
                 ))
 
@@ -221,12 +221,12 @@ class SaleOrder(models.Model):
         user = self.env.user
         if not (user.has_group("qms_customer_process.group_qms_general_manager")
                 or user.has_group("qms_customer_process.group_qms_manager")):
-            raise AccessError(_("Only the general manager or the QMS administrator extends a capability commitment."))
+            raise AccessError(self.env._("Only the general manager or the QMS administrator extends a capability commitment."))
         if self.qms_contract_type != "special" or self.state != "sale" or self.delivery_status != "full":
-            raise UserError(_("Only a special order that is confirmed and fully delivered can extend a capability commitment."))
+            raise UserError(self.env._("Only a special order that is confirmed and fully delivered can extend a capability commitment."))
         commitment = self.env["qms.capability.commitment"]._qms_valid_for(self.company_id, fields.Date.context_today(self))[:1]
         if not commitment:
-            raise UserError(_("There is no approved capability commitment valid today to extend."))
+            raise UserError(self.env._("There is no approved capability commitment valid today to extend."))
         products = self.order_line.filtered(lambda line: not line.display_type).product_id.product_tmpl_id
         # sudo: an approved commitment is closed to edits; extending it from a delivered special
         # order is the one change the procedure allows (checked above).
@@ -235,7 +235,7 @@ class SaleOrder(models.Model):
             "source_order_ids": [(4, self.id)],
         })
         products.sudo().write({"qms_standard_product": True})
-        commitment.message_post(body=_("Extended with the products of the delivered special order %s.", self.name))
+        commitment.message_post(body=self.env._("Extended with the products of the delivered special order %s.", self.name))
         return True
 
     def action_quotation_send(self):
@@ -253,7 +253,7 @@ class SaleOrder(models.Model):
         # keeps the signature and waits for the review instead of being confirmed.
         held = self.filtered(lambda order: order._qms_gate_error())
         for order in held:
-            order.message_post(body=_(
+            order.message_post(body=self.env._(
                 "The customer accepted the quotation; it stays unconfirmed until its contract review allows it: %s",
                 order._qms_gate_error(),
             ))
@@ -265,12 +265,12 @@ class SaleOrder(models.Model):
         if self.env.su:
             return
         if QMS_PROTECTED_FIELDS & set(vals):
-            raise UserError(_("The contract review fields are set by the review itself."))
+            raise UserError(self.env._("The contract review fields are set by the review itself."))
         if QMS_OVERRIDE_FIELDS & set(vals) and not (
             self.env.user.has_group("sales_team.group_sale_manager")
             or self.env.user.has_group("qms_customer_process.group_qms_manager")
         ):
-            raise AccessError(_("Only a sales manager can override the contract type."))
+            raise AccessError(self.env._("Only a sales manager can override the contract type."))
 
     def _qms_current_lines(self):
         self.ensure_one()
@@ -281,13 +281,13 @@ class SaleOrder(models.Model):
         self.ensure_one()
         reasons = []
         if self.qms_new_development:
-            reasons.append(_("New development or modification of a product."))
+            reasons.append(self.env._("New development or modification of a product."))
         lines = self.order_line.filtered(lambda line: line.product_id and not line.display_type and not line.is_downpayment)
         for product in lines.product_id:
             if not product.qms_standard_product:
-                reasons.append(_("%s is not a standard product.", product.display_name))
+                reasons.append(self.env._("%s is not a standard product.", product.display_name))
         if any(self.qms_requirement_ids.mapped("non_standard")):
-            reasons.append(_("A customer requirement is non-standard."))
+            reasons.append(self.env._("A customer requirement is non-standard."))
         order_date = fields.Date.to_date(self.date_order) or fields.Date.context_today(self)
         valid = commitments.filtered(
             lambda c: c.company_id == self.company_id and c.date_from <= order_date <= c.date_to
@@ -305,10 +305,10 @@ class SaleOrder(models.Model):
             if not covering:
                 continue
             if all(c.capacity_qty and qty > c.capacity_qty for c in covering):
-                reasons.append(_("%(product)s: quantity %(qty)s is beyond the capability commitment.",
+                reasons.append(self.env._("%(product)s: quantity %(qty)s is beyond the capability commitment.",
                                  product=product.display_name, qty=qty))
             if lead_days is not None and all(c.lead_time_days and lead_days < c.lead_time_days for c in covering):
-                reasons.append(_("%(product)s: lead time of %(days)s days is shorter than the capability commitment.",
+                reasons.append(self.env._("%(product)s: lead time of %(days)s days is shorter than the capability commitment.",
                                  product=product.display_name, days=lead_days))
         return reasons
 
@@ -371,15 +371,15 @@ class SaleOrder(models.Model):
     def _qms_check_can_request_review(self):
         self.ensure_one()
         if self.state == "cancel":
-            raise UserError(_("%s is cancelled: its contract cannot be reviewed.", self.name))
+            raise UserError(self.env._("%s is cancelled: its contract cannot be reviewed.", self.name))
         if not self.order_line.filtered(lambda line: line.product_id and not line.display_type):
-            raise UserError(_("Add the ordered products to %s before requesting its contract review.", self.name))
+            raise UserError(self.env._("Add the ordered products to %s before requesting its contract review.", self.name))
         if self.qms_review_state == "in_review":
-            raise UserError(_("The contract review of %s is already in progress.", self.name))
+            raise UserError(self.env._("The contract review of %s is already in progress.", self.name))
         if self.qms_review_state == "approved":
-            raise UserError(_("The contract review of %s is already approved; change its terms to review it again.", self.name))
+            raise UserError(self.env._("The contract review of %s is already approved; change its terms to review it again.", self.name))
         if self.qms_order_channel == "oral" and not self._qms_oral_confirmed() and self.state == "sale":
-            raise UserError(_("Record the customer's confirmation of the oral order %s first.", self.name))
+            raise UserError(self.env._("Record the customer's confirmation of the oral order %s first.", self.name))
 
     def _qms_start_review(self):
         self.ensure_one()
@@ -388,7 +388,7 @@ class SaleOrder(models.Model):
         self.env.add_to_compute(self._fields["qms_review_required"], self)
         rules = self._qms_applicable_rules()
         if not rules:
-            raise UserError(_("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
+            raise UserError(self.env._("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
         sequence_by_role = {}
         for rule in rules:
             sequence_by_role.setdefault(rule.role_id, rule.sequence)
@@ -407,10 +407,10 @@ class SaleOrder(models.Model):
             for role, sequence in sorted(sequence_by_role.items(), key=lambda item: (item[1], item[0].sequence))
         ])
         self.sudo().write({"qms_review_revision": revision, "qms_review_outdated": False})
-        self.message_post(body=_(
+        self.message_post(body=self.env._(
             "Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.",
             rev=revision,
-            type=dict(CONTRACT_TYPES)[self.qms_contract_type],
+            type=dict(self._fields["qms_contract_type"]._description_selection(self.env))[self.qms_contract_type],
             departments=", ".join(lines.role_id.mapped("name")),
         ))
         self._qms_schedule_review_activities(lines)
@@ -427,7 +427,7 @@ class SaleOrder(models.Model):
                 order.activity_schedule(
                     "qms_customer_process.mail_activity_type_qms_review",
                     user_id=user.id,
-                    summary=_("Contract review: %(dept)s (revision %(rev)s)", dept=line.role_id.name, rev=line.revision),
+                    summary=self.env._("Contract review: %(dept)s (revision %(rev)s)", dept=line.role_id.name, rev=line.revision),
                     note=line.topics or "",
                 )
 
@@ -444,13 +444,13 @@ class SaleOrder(models.Model):
         self.ensure_one()
         other_roles = self._qms_current_lines().filtered(lambda other: other.decision == "pending").role_id
         done = self._qms_review_activities(line.role_id).filtered(lambda a: a.user_id not in other_roles.user_ids)
-        label = dict(line._fields["decision"].selection)[line.decision]
-        feedback = _("%(dept)s: %(decision)s", dept=line.role_id.name, decision=label)
+        label = dict(line._fields["decision"]._description_selection(self.env))[line.decision]
+        feedback = self.env._("%(dept)s: %(decision)s", dept=line.role_id.name, decision=label)
         if done:
             done.action_feedback(feedback=feedback)
         # sudo: reviewers may only read the order; the procedure records their decision on it.
         self.sudo().message_post(
-            body=_("%(feedback)s. %(text)s", feedback=feedback, text=line.comment or line.conditions or ""),
+            body=self.env._("%(feedback)s. %(text)s", feedback=feedback, text=line.comment or line.conditions or ""),
             author_id=self.env.user.partner_id.id,
         )
         state = self.qms_review_state
@@ -466,7 +466,7 @@ class SaleOrder(models.Model):
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=self.user_id.id,
-                summary=_("Contract review approved") if state == "approved" else _("Contract review rejected"),
+                summary=self.env._("Contract review approved") if state == "approved" else self.env._("Contract review rejected"),
             )
 
     def _qms_terms_changed(self, changed_fields):
@@ -486,13 +486,13 @@ class SaleOrder(models.Model):
             if order.state == "sale":
                 reviewers = order._qms_current_lines().reviewer_id.partner_id | order._qms_current_lines().role_id.user_ids.partner_id
                 order.sudo().message_post(
-                    body=_("Amendment of the confirmed order (%(fields)s): the contract review of revision %(rev)s is outdated.",
+                    body=self.env._("Amendment of the confirmed order (%(fields)s): the contract review of revision %(rev)s is outdated.",
                            fields=labels, rev=order.qms_review_revision),
                     partner_ids=reviewers.ids,
                     subtype_xmlid="mail.mt_note",
                 )
             else:
-                order.message_post(body=_(
+                order.message_post(body=self.env._(
                     "Reviewed terms changed (%(fields)s): the contract review of revision %(rev)s is outdated.",
                     fields=labels, rev=order.qms_review_revision,
                 ))
@@ -507,23 +507,23 @@ class SaleOrder(models.Model):
         """Why the order cannot be confirmed yet, or False."""
         self.ensure_one()
         if self.qms_order_channel == "oral" and not self._qms_oral_confirmed():
-            return _("%s is an oral order: record who at the customer confirmed it, when and how, before confirming it.",
+            return self.env._("%s is an oral order: record who at the customer confirmed it, when and how, before confirming it.",
                      self.name)
         if not self.qms_review_required or self.qms_review_state in ("approved", "not_required"):
             return False
         state = self.qms_review_state
         if state == "draft":
             departments = ", ".join(self._qms_applicable_rules().role_id.mapped("name"))
-            return _("%(order)s needs an approved contract review before confirmation; request it. Departments to review: %(departments)s.",
+            return self.env._("%(order)s needs an approved contract review before confirmation; request it. Departments to review: %(departments)s.",
                      order=self.name, departments=departments)
         if state == "in_review":
-            return _("The contract review of %(order)s is not approved yet. Pending departments: %(departments)s.",
+            return self.env._("The contract review of %(order)s is not approved yet. Pending departments: %(departments)s.",
                      order=self.name, departments=self.qms_pending_departments)
         if state == "rejected":
             rejected = self._qms_current_lines().filtered(lambda line: line.decision == "rejected")
-            return _("The contract review of %(order)s was rejected by: %(departments)s.",
+            return self.env._("The contract review of %(order)s was rejected by: %(departments)s.",
                      order=self.name, departments=", ".join(rejected.role_id.mapped("name")))
-        return _("The terms of %(order)s changed after its contract review: request the review again (departments to review: %(departments)s).",
+        return self.env._("The terms of %(order)s changed after its contract review: request the review again (departments to review: %(departments)s).",
                  order=self.name, departments=", ".join(self._qms_current_lines().role_id.mapped("name")))
 
     def _qms_send_error(self):
@@ -532,7 +532,7 @@ class SaleOrder(models.Model):
             return False
         if self.qms_review_state == "approved":
             return False
-        return _("%(order)s cannot be sent before its contract review is approved. %(reason)s",
+        return self.env._("%(order)s cannot be sent before its contract review is approved. %(reason)s",
                  order=self.name, reason=self._qms_gate_error() or "")
 
     def _qms_record_simplified_review(self):
@@ -551,10 +551,10 @@ class SaleOrder(models.Model):
                         "sequence": rule.sequence, "topics": role.checklist}
                 if order.user_id and role.group_id in order.user_id.groups_id:
                     vals.update(decision="accepted", reviewer_id=order.user_id.id,
-                                decided_on=order.date_order, comment=_("Order confirmed by the salesperson."))
+                                decided_on=order.date_order, comment=self.env._("Order confirmed by the salesperson."))
                 elif role.group_id in self.env.user.groups_id:
                     vals.update(decision="accepted", reviewer_id=self.env.user.id, decided_on=now,
-                                comment=_("Delivery validated by the warehouse."))
+                                comment=self.env._("Delivery validated by the warehouse."))
                 else:
                     vals.update(reviewer_id=role.user_ids[:1].id)
                 vals_list.append(vals)
@@ -562,6 +562,7 @@ class SaleOrder(models.Model):
             return
         # sudo: the simplified review is recorded by the delivery itself (procedure 4.2.5).
         lines = self.env["qms.contract.review.line"].sudo().create(vals_list)
-        for order in lines.order_id:
+        lines_by_order = lines.grouped("order_id")
+        for order, order_lines in lines_by_order.items():
             order.sudo().write({"qms_review_revision": order.qms_review_revision + 1})
-            order._qms_schedule_review_activities(lines.filtered(lambda line: line.order_id == order))
+            order._qms_schedule_review_activities(order_lines)

@@ -1,2 +1,3 @@
 from . import test_security
 from . import test_contract_review
+from . import test_report

@@ -1,0 +1,80 @@
+import os
+import shutil
+import subprocess
+import tempfile
+
+from odoo.tests import tagged
+
+from .common import SPECIAL_DEPARTMENTS, QmsCase
+
+REPORT = "qms_customer_process.action_report_contract_review"
+
+
+def require_tool(testcase, *names):
+    """Skip when a system tool is missing, except under CI where it must be there."""
+    missing = [name for name in names if not shutil.which(name)]
+    if missing:
+        message = f"missing system tools: {', '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            testcase.fail(message)
+        testcase.skipTest(message)
+
+
+@tagged("post_install", "-at_install")
+class TestContractReviewReport(QmsCase):
+    def _reviewed_order(self):
+        order = self._special_order()
+        order.write({"qms_requirement_ids": [(0, 0, {"kind": "statutory", "description": "CCC certification"})]})
+        order.action_qms_request_review()
+        self._line(order, "quality").with_user(self.reviewers["quality"]).action_accept(conditions="First article inspection")
+        self._line(order, "finance").with_user(self.reviewers["finance"]).action_reject(comment="Advance payment 30% required")
+        return order
+
+    def test_html_content(self):
+        order = self._reviewed_order()
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, order.ids)[0].decode()
+        self.assertIn("Contract / Order Review Form", html)
+        self.assertIn(order.name, html)
+        self.assertIn("Shenzhen Motors Ltd.", html)
+        self.assertIn("CCC certification", html)
+        for code in SPECIAL_DEPARTMENTS:
+            self.assertIn(self.roles[code].name.replace("&", "&amp;"), html)
+        self.assertIn("Accepted with conditions", html)
+        self.assertIn("First article inspection", html)
+        self.assertIn("Rejected", html)
+        self.assertIn("Advance payment 30% required", html)
+        self.assertIn("Reviewer quality", html)
+        self.assertIn("General Manager&#39;s Approval", html.replace("'", "&#39;"))
+
+    def test_html_in_partner_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        self.customer.lang = "zh_CN"
+        order = self._reviewed_order()
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, order.ids)[0].decode()
+        self.assertIn("合同/订单评审表", html)
+        self.assertIn("品质部", html)
+        self.assertIn("有条件接受", html)
+        self.assertIn("品质要求明确", html, "the review topics print in the customer's language")
+        self.customer.lang = "en_US"
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, order.ids)[0].decode()
+        self.assertIn("Contract / Order Review Form", html)
+
+    def test_pdf_prints_chinese_glyphs(self):
+        require_tool(self, "wkhtmltopdf", "pdffonts")
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        self.customer.lang = "zh_CN"
+        order = self._reviewed_order()
+        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
+            REPORT, order.ids)[0]
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
+                                  capture_output=True, text=True, check=True).stdout
+        self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
+        self.assertIn("合同/订单评审表", text.replace(" ", ""))
+        self.assertIn("品质部", text)
