@@ -40,7 +40,7 @@ ensure_odoo_src() {
 ensure_system_packages() {
     local missing=()
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
-    fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+    [ "$(fc-list 2>/dev/null | grep -ci 'Noto Sans CJK')" -gt 0 ] || missing+=(fonts-noto-cjk)
     command -v pdffonts >/dev/null || missing+=(poppler-utils)
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -1,1 +1,7 @@
 from . import models
+
+
+def uninstall_hook(env):
+    """Review lines reference the addon's departments, which reference its groups: remove the
+    lines first so that uninstalling removes the departments and the groups cleanly."""
+    env.cr.execute("DELETE FROM qms_contract_review_line")

@@ -12,12 +12,14 @@
         "security/qms_security.xml",
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
+        "data/ir_sequence_data.xml",
         "data/qms_review_role_data.xml",
         "data/qms_review_rule_data.xml",
         "views/qms_contract_review_line_views.xml",
         "views/qms_review_role_views.xml",
         "views/qms_review_rule_views.xml",
         "views/qms_capability_commitment_views.xml",
+        "views/qms_corrective_action_views.xml",
         "views/sale_order_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
@@ -27,6 +29,7 @@
     "demo": [
         "demo/qms_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }

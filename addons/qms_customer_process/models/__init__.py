@@ -6,6 +6,7 @@ from . import qms_review_rule
 from . import qms_capability_commitment
 from . import qms_customer_requirement
 from . import qms_contract_review_line
+from . import qms_corrective_action
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking

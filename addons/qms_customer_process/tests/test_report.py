@@ -3,7 +3,7 @@ import shutil
 import subprocess
 import tempfile
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SPECIAL_DEPARTMENTS, QmsCase
 
@@ -59,6 +59,14 @@ class TestContractReviewReport(QmsCase):
         self.customer.lang = "en_US"
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, order.ids)[0].decode()
         self.assertIn("Contract / Order Review Form", html)
+
+
+@tagged("post_install", "-at_install")
+class TestContractReviewPdf(HttpCase, QmsCase):
+    """A real PDF through wkhtmltopdf: an HttpCase, so that wkhtmltopdf can load the report
+    assets from the test server."""
+
+    _reviewed_order = TestContractReviewReport._reviewed_order
 
     def test_pdf_prints_chinese_glyphs(self):
         require_tool(self, "wkhtmltopdf", "pdffonts")
