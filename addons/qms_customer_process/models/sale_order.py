@@ -108,10 +108,11 @@ class SaleOrder(models.Model):
 
     @api.depends(
         "order_line.product_id", "order_line.product_uom_qty", "order_line.product_uom",
-        "qms_requirement_ids.non_standard", "qms_new_development", "commitment_date", "date_order",
-        "company_id",
+        "qms_requirement_ids.non_standard", "qms_new_development", "commitment_date", "company_id",
     )
     def _compute_qms_contract_type_auto(self):
+        # Not on date_order: confirmation rewrites it, and must not classify the order again
+        # (requesting a review re-evaluates the classification).
         commitments = self.env["qms.capability.commitment"].sudo().search([
             ("state", "=", "approved"), ("company_id", "in", self.company_id.ids),
         ]) if self.company_id else self.env["qms.capability.commitment"]

@@ -510,7 +510,7 @@ class TestConfirmQueries(QmsCase):
         self._approved_order(1).action_confirm()  # warm the caches
         for n_lines in (1, 20):
             order = self._approved_order(n_lines)
-            with self.assertQueryCount(__system__=42):
+            with self.assertQueryCount(__system__=38):
                 order.action_confirm()
                 self.env.flush_all()
             self.assertEqual(order.state, "sale")
