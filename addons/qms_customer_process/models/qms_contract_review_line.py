@@ -7,6 +7,7 @@ PROTECTED_FIELDS = {"order_id", "role_id", "revision", "sequence", "topics", "re
 class QmsContractReviewLine(models.Model):
     _name = "qms.contract.review.line"
     _description = "Contract Review Line"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "order_id, revision desc, sequence, id"
     _rec_names_search = ["order_id", "role_id"]
 
@@ -143,6 +144,18 @@ class QmsContractReviewLine(models.Model):
                 raise UserError(self.env._("Give a comment to reject the contract review of %(dept)s.", dept=line.role_id.name))
             line._qms_decide("rejected", comment=comment)
         return True
+
+    def action_open_order(self):
+        """The order as its reviewers see it: the review form, read-only."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("qms_customer_process.sale_order_view_form_qms_review").id, "form")],
+            "target": "current",
+        }
 
     def _qms_check_can_decide(self):
         self.ensure_one()

@@ -417,38 +417,27 @@ class SaleOrder(models.Model):
         self._qms_schedule_review_activities(lines)
 
     def _qms_schedule_review_activities(self, lines):
-        """A to-do for each default reviewer of each line that is open now."""
+        """A to-do on each line that is open now, for each default reviewer of its department."""
         self.ensure_one()
-        open_lines = lines.filtered("is_open")
-        # sudo: the procedure has the reviewing departments notified whoever moves the review on
-        # (the requesting salesperson, or the previous department).
-        order = self.sudo()
-        for line in open_lines:
+        # sudo: the procedure has the reviewing departments notified by whoever moves the review
+        # on (the requesting salesperson, or the previous department).
+        for line in lines.filtered(lambda rl: rl.is_open and not rl.activity_ids).sudo():
             for user in line.role_id.user_ids:
-                order.activity_schedule(
+                line.activity_schedule(
                     "qms_customer_process.mail_activity_type_qms_review",
                     user_id=user.id,
-                    summary=self.env._("Contract review: %(dept)s (revision %(rev)s)", dept=line.role_id.name, rev=line.revision),
+                    summary=self.env._("Contract review of %(order)s: %(dept)s (revision %(rev)s)",
+                                       order=self.name, dept=line.role_id.name, rev=line.revision),
                     note=line.topics or "",
                 )
-
-    def _qms_review_activities(self, roles=None):
-        activity_type = self.env.ref("qms_customer_process.mail_activity_type_qms_review")
-        activities = self.sudo().activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        if roles is not None:
-            users = roles.user_ids
-            activities = activities.filtered(lambda a: a.user_id in users)
-        return activities
 
     def _qms_after_decision(self, line):
         """Close the deciding department's to-dos, open the next lines, tell the salesperson."""
         self.ensure_one()
-        other_roles = self._qms_current_lines().filtered(lambda other: other.decision == "pending").role_id
-        done = self._qms_review_activities(line.role_id).filtered(lambda a: a.user_id not in other_roles.user_ids)
         label = dict(line._fields["decision"]._description_selection(self.env))[line.decision]
         feedback = self.env._("%(dept)s: %(decision)s", dept=line.role_id.name, decision=label)
-        if done:
-            done.action_feedback(feedback=feedback)
+        # sudo: the to-dos of a department are closed by whichever of its members decides.
+        line.sudo().activity_feedback(["qms_customer_process.mail_activity_type_qms_review"], feedback=feedback)
         # sudo: reviewers may only read the order; the procedure records their decision on it.
         self.sudo().message_post(
             body=self.env._("%(feedback)s. %(text)s", feedback=feedback, text=line.comment or line.conditions or ""),
@@ -456,14 +445,10 @@ class SaleOrder(models.Model):
         )
         state = self.qms_review_state
         if state == "in_review":
-            waiting = self._qms_current_lines().filtered(lambda other: other.is_open)
-            already = self._qms_review_activities(waiting.role_id)
-            self._qms_schedule_review_activities(
-                waiting.filtered(lambda other: not (other.role_id.user_ids & already.user_id))
-            )
+            self._qms_schedule_review_activities(self._qms_current_lines())
         elif state in ("approved", "rejected") and self.user_id:
             # A rejection ends this revision: the other departments need not review it further.
-            self._qms_review_activities().unlink()
+            self._qms_current_lines().sudo().activity_unlink(["qms_customer_process.mail_activity_type_qms_review"])
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=self.user_id.id,
@@ -480,7 +465,7 @@ class SaleOrder(models.Model):
             return
         orders.sudo().write({"qms_review_outdated": True})
         for order in orders:
-            order._qms_review_activities().sudo().unlink()
+            order._qms_current_lines().sudo().activity_unlink(["qms_customer_process.mail_activity_type_qms_review"])
             labels = ", ".join(sorted(
                 order._fields[name].get_description(self.env)["string"] for name in changed_fields
             ))

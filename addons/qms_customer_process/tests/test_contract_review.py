@@ -109,7 +109,7 @@ class TestReviewFlow(QmsCase):
         gm_line = self._line(order, "general_manager")
         self.assertFalse(gm_line.is_open, "the general manager's line waits for the departments")
         self.assertTrue(self._line(order, "rd").is_open)
-        activity_users = order.activity_ids.user_id
+        activity_users = order.sudo().qms_review_line_ids.activity_ids.user_id
         for code in SPECIAL_DEPARTMENTS:
             self.assertIn(self.reviewers[code], activity_users)
         self.assertNotIn(self.gm, activity_users)
@@ -138,8 +138,10 @@ class TestReviewFlow(QmsCase):
             self.assertTrue(line.decided_on)
         self.assertEqual(order.qms_review_state, "in_review")
         self.assertTrue(self._line(order, "general_manager").is_open)
-        self.assertIn(self.gm, order.activity_ids.user_id, "the general manager is asked once the departments accepted")
-        self.assertNotIn(self.reviewers["rd"], order.activity_ids.user_id, "decided departments' to-dos are done")
+        todos = order.sudo().qms_review_line_ids.activity_ids
+        self.assertIn(self.gm, todos.user_id, "the general manager is asked once the departments accepted")
+        self.assertNotIn(self.reviewers["rd"], todos.user_id, "decided departments' to-dos are done")
+        self.assertEqual(self._line(order, "general_manager").sudo().activity_ids.user_id, self.gm)
         with self.assertRaises(UserError) as error:
             order.action_confirm()
         self.assertIn("General Manager", str(error.exception))
@@ -441,6 +443,20 @@ class TestQuotationForm(QmsCase):
         self.assertEqual(order.qms_contract_type, "special")
         form = Form(self.env["sale.order"].with_user(self.salesman))
         self.assertNotIn("qms_contract_type_override", form._view["fields"])
+
+    def test_reviewer_opens_the_quotation_form(self):
+        order = self._special_order()
+        order.action_qms_request_review()
+        review_form = "qms_customer_process.sale_order_view_form_qms_review"
+        for code in ("quality", "finance", "general_manager"):
+            form = Form(order.with_user(self.reviewers[code]), view=review_form)
+            self.assertEqual(form.qms_review_state, "in_review")
+            self.assertEqual(form.partner_id, self.customer)
+            self.assertEqual(len(form.qms_review_line_ids), 6)
+            self.assertEqual(len(form.order_line), 1)
+        action = self._line(order, "quality").with_user(self.reviewers["quality"]).action_open_order()
+        self.assertEqual(action["views"][0][0], self.env.ref(review_form).id)
+        self.assertEqual(action["res_id"], order.id)
 
     def test_reviewer_decides_through_line_form(self):
         order = self._special_order()
