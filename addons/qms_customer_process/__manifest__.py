@@ -23,6 +23,11 @@
         "views/res_config_settings_views.xml",
         "views/qms_menus.xml",
         "reports/sale_order_review_report.xml",
+        "security/qms_sample_security.xml",
+        "data/qms_sample_data.xml",
+        "views/qms_sample_request_views.xml",
+        "views/qms_sample_portal_templates.xml",
+        "reports/qms_sample_request_report.xml",
     ],
     "demo": [
         "demo/qms_demo.xml",
