@@ -31,6 +31,7 @@
     ],
     "demo": [
         "demo/qms_demo.xml",
+        "demo/qms_sample_demo.xml",
     ],
     "application": True,
     "installable": True,

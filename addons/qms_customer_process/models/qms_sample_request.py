@@ -197,6 +197,7 @@ class QmsSampleRequest(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             self._qms_check_editable(set(vals))
         return super().write(vals)
 

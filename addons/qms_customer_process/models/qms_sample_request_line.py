@@ -50,6 +50,7 @@ class QmsSampleRequestLine(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")
             self.request_id._qms_check_editable({"line_ids"})
         return super().write(vals)
 

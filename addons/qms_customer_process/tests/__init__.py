@@ -1,3 +1,4 @@
 from . import test_security
 from . import test_contract_review
 from . import test_report
+from . import test_sample_request
