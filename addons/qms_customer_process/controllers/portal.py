@@ -1,11 +1,10 @@
 from urllib.parse import urlencode
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.http import request
-
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
 
 
 class SampleCustomerPortal(CustomerPortal):

@@ -83,10 +83,10 @@ class QmsSampleRequest(models.Model):
         required=True, default="new_development", tracking=True,
         help="A new product development also needs the general manager's approval.",
     )
-    request_date = fields.Date(string="Request Date", required=True, default=fields.Date.context_today, tracking=True)
-    required_date = fields.Date(string="Required Date", tracking=True, help="When the customer needs the sample.")
+    request_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    required_date = fields.Date(tracking=True, help="When the customer needs the sample.")
     line_ids = fields.One2many("qms.sample.request.line", "request_id", string="Samples", copy=True)
-    customer_requirements = fields.Html(string="Customer Requirements")
+    customer_requirements = fields.Html()
     attachment_ids = fields.Many2many(
         "ir.attachment", "qms_sample_request_attachment_rel", "request_id", "attachment_id",
         string="Attachments", help="Drawings, specifications and other documents from the customer.",
@@ -110,7 +110,7 @@ class QmsSampleRequest(models.Model):
         domain="[('share', '=', False)]",
         help="The R&D or production member who makes the sample.",
     )
-    production_due_date = fields.Date(string="Production Due Date", tracking=True, copy=False)
+    production_due_date = fields.Date(tracking=True, copy=False)
     production_started_on = fields.Datetime(readonly=True, copy=False)
     production_note = fields.Text(string="Production Record", copy=False)
     # Shipping
@@ -128,7 +128,7 @@ class QmsSampleRequest(models.Model):
         string="Decided by (customer)", readonly=True, copy=False, tracking=True,
         help="Who at the customer approved or rejected the sample.",
     )
-    customer_decided_on = fields.Datetime(string="Customer Decided On", readonly=True, copy=False)
+    customer_decided_on = fields.Datetime(readonly=True, copy=False)
     customer_decided_on_portal = fields.Boolean(string="Decided on the Portal", readonly=True, copy=False)
     customer_comment = fields.Text(string="Customer Comments", copy=False)
     approval_document_ids = fields.Many2many(
@@ -171,7 +171,6 @@ class QmsSampleRequest(models.Model):
             request.sale_line_count = len(request._qms_sale_lines()) if request.id else 0
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for request in self:
             request.access_url = f"/my/samples/{request.id}"
 

@@ -414,7 +414,7 @@ class TestSampleReports(SampleCase):
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT_REQUEST, sample.ids)[0].decode()
         self.assertIn("样品需求单", html)
         self.assertIn("新产品开发", html)
-        self.assertIn("客户要求", html)
+        self.assertIn("顾客要求", html)
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT_APPROVAL, sample.ids)[0].decode()
         self.assertIn("样品承认书", html)
         self.assertIn("客户签字", html)
