@@ -121,7 +121,7 @@ class QmsSampleRequest(models.Model):
     picking_id = fields.Many2one("stock.picking", string="Delivery Order", copy=False)
     # The customer's decision (样品承认书)
     customer_decision = fields.Selection(
-        [("approved", "Approved"), ("rejected", "Rejected")],
+        [("approved", "Sample Approved"), ("rejected", "Sample Not Approved")],
         readonly=True, copy=False, tracking=True,
     )
     customer_decided_by = fields.Char(
@@ -137,7 +137,7 @@ class QmsSampleRequest(models.Model):
     )
     closed_on = fields.Datetime(readonly=True, copy=False)
     # Revisions
-    revision = fields.Integer(default=1, readonly=True, copy=False)
+    revision = fields.Integer(string="Revision No.", default=1, readonly=True, copy=False)
     previous_id = fields.Many2one(
         "qms.sample.request", string="Previous Revision", readonly=True, copy=False, index=True,
         ondelete="restrict",
@@ -214,6 +214,7 @@ class QmsSampleRequest(models.Model):
         """Draft → submitted: the request goes to the sales manager (and the general manager)."""
         for request in self:
             request._qms_check_state("draft")
+            request._qms_check_coordinator()
             if not request.partner_id:
                 raise UserError(self.env._("Choose the customer of %s before submitting it.", request.name))
             if not request.line_ids:
@@ -455,8 +456,18 @@ class QmsSampleRequest(models.Model):
     def _qms_check_editable(self, field_names):
         if PROTECTED_FIELDS & field_names:
             raise UserError(self.env._("The status and the approvals of a sample request are set by its actions."))
+        user = self.env.user
+        # R&D and production members record the production and the shipping, not the request.
+        maker_only = not (
+            user.has_group("sales_team.group_sale_salesman")
+            or user.has_group("qms_customer_process.group_qms_general_manager")
+            or user.has_group("qms_customer_process.group_qms_manager")
+        )
         for request in self:
-            closed = (field_names & CONTROLLED_FIELDS) - EDITABLE_FIELDS[request.state]
+            editable = EDITABLE_FIELDS[request.state]
+            if maker_only:
+                editable = editable & (PRODUCTION_FIELDS | SHIPPING_FIELDS)
+            closed = (field_names & CONTROLLED_FIELDS) - editable
             if closed:
                 labels = ", ".join(sorted(self._fields[name].get_description(self.env)["string"] for name in closed))
                 raise UserError(self.env._(

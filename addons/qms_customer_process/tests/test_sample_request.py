@@ -1,8 +1,9 @@
+import json
 from datetime import timedelta
 
 from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import QmsCase
 
@@ -269,6 +270,26 @@ class TestSampleSecurity(SampleCase):
                 "partner_id": self.customer.id, "state": "approved",
             })
 
+    def test_makers_record_production_not_the_request(self):
+        sample = self._sample(assigned_department="rd", assigned_user_id=self.rd.id,
+                              production_due_date=fields.Date.today())
+        with self.assertRaises(UserError):
+            sample.with_user(self.rd).write({"required_date": fields.Date.today() + timedelta(days=60)})
+        with self.assertRaises(UserError):
+            sample.with_user(self.rd).action_submit()
+        sample.with_user(self.rd).write({"production_note": "Material ordered"})
+        self.assertEqual(sample.production_note, "Material ordered")
+
+    def test_demo_has_one_request_per_state(self):
+        demo = self.env.ref("qms_customer_process.sample_request_draft", raise_if_not_found=False)
+        if not demo:
+            self.skipTest("installed without demo data")
+        states = {state for state, _label in self.env["qms.sample.request"]._fields["state"].selection}
+        found = {
+            self.env.ref(f"qms_customer_process.sample_request_{state}").state for state in states
+        }
+        self.assertEqual(found, states)
+
     def test_draft_can_be_deleted(self):
         sample = self._sample()
         sample.unlink()
@@ -359,6 +380,28 @@ class TestSampleReference(SampleCase):
         regular = self._order()
         self.assertFalse(regular.order_line.qms_sample_id)
         self.assertFalse(regular.qms_sample_warning, "a regular order needs no sample")
+
+    def test_product_links_to_approved_samples(self):
+        template = self.product_new.product_tmpl_id
+        self.assertEqual(template.qms_approved_sample_count, 0)
+        sample = self._sent(self._sample())
+        sample.action_customer_approve()
+        template.invalidate_recordset()
+        self.assertEqual(template.qms_approved_sample_count, 1)
+        action = template.with_user(self.salesman).action_qms_view_approved_samples()
+        self.assertEqual(self.env["qms.sample.request"].with_user(self.salesman).search(action["domain"]), sample)
+
+    def test_contract_review_tab_in_the_form(self):
+        order = self._special_order()
+        form = Form(order.with_user(self.salesman))
+        self.assertIn("Prototype Motor X", form.qms_sample_warning)
+        sample = self._sent(self._sample())
+        sample.action_customer_approve()
+        order.invalidate_recordset()
+        order.order_line.invalidate_recordset()
+        form = Form(order.with_user(self.salesman))
+        self.assertFalse(form.qms_sample_warning)
+        self.assertEqual(form.qms_sample_ids.ids, sample.ids)
 
     def test_warning_does_not_block(self):
         order = self._special_order()
@@ -485,6 +528,15 @@ class TestSamplePortal(HttpCase):
         response = self.url_open("/my/samples")
         self.assertIn(self.sample_b.name, response.text)
         self.assertNotIn(self.sample_a.name, response.text)
+
+    def test_home_counter(self):
+        self.authenticate("qms_portal_a", "qms_portal_a_pwd")
+        response = self.url_open("/my/counters", data=json.dumps({
+            "jsonrpc": "2.0", "method": "call", "params": {"counters": ["qms_sample_count"]},
+        }), headers={"Content-Type": "application/json"})
+        self.assertEqual(response.json()["result"]["qms_sample_count"], 1)
+        response = self.url_open("/my")
+        self.assertIn("/my/samples", response.text)
 
     def test_detail_page_of_other_customer_redirects(self):
         self.authenticate("qms_portal_a", "qms_portal_a_pwd")
