@@ -17,7 +17,7 @@ OPEN_STATES = ("draft", "submitted", "approved", "in_production", "sent")
 PROTECTED_FIELDS = {
     "state", "revision", "previous_id", "origin_id", "submitted_on",
     "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id", "gm_approved_on",
-    "production_started_on", "customer_decision", "customer_decided_by", "customer_decided_on",
+    "production_started_on", "customer_decision", "customer_decided_on",
     "customer_decided_on_portal", "closed_on",
 }
 # What may still be filled in at each state; everything else is closed to edits.
@@ -27,7 +27,7 @@ REQUEST_FIELDS = {
 }
 PRODUCTION_FIELDS = {"assigned_department", "assigned_user_id", "production_due_date", "production_note"}
 SHIPPING_FIELDS = {"sent_date", "carrier", "tracking_ref", "delivery_address_id", "picking_id"}
-DECISION_FIELDS = {"customer_comment", "approval_document_ids"}
+DECISION_FIELDS = {"customer_decided_by", "customer_comment", "approval_document_ids"}
 EDITABLE_FIELDS = {
     "draft": REQUEST_FIELDS | PRODUCTION_FIELDS,
     "submitted": PRODUCTION_FIELDS,
@@ -125,7 +125,7 @@ class QmsSampleRequest(models.Model):
         readonly=True, copy=False, tracking=True,
     )
     customer_decided_by = fields.Char(
-        string="Decided by (customer)", readonly=True, copy=False, tracking=True,
+        string="Decided by (customer)", copy=False, tracking=True,
         help="Who at the customer approved or rejected the sample.",
     )
     customer_decided_on = fields.Datetime(readonly=True, copy=False)
@@ -339,7 +339,12 @@ class QmsSampleRequest(models.Model):
         origin = self.origin_id or self
         base = origin.name
         revision = self.revision + 1
-        new = self.copy({"name": f"{base}-R{revision}"})
+        today = fields.Date.context_today(self)
+        new = self.copy({
+            "name": f"{base}-R{revision}",
+            "request_date": today,
+            "required_date": self.required_date if self.required_date and self.required_date >= today else False,
+        })
         # sudo: the link between revisions is set by this action only (the revision chain of the
         # procedure's sample request); the salesperson owns both records.
         new.sudo().write({"revision": revision, "previous_id": self.id, "origin_id": origin.id})
@@ -389,31 +394,40 @@ class QmsSampleRequest(models.Model):
             text = comment if comment is not None else request.customer_comment
             if decision == "rejected" and not (text or "").strip():
                 raise UserError(self.env._("Give the customer's reasons to reject the sample %s.", request.name))
-            if self.env.user.share and not self.env.user._is_public():
-                # A portal user decides only on its own company's samples.
-                if request.commercial_partner_id != self.env.user.partner_id.commercial_partner_id:
-                    raise UserError(self.env._("You can only decide on your own company's samples."))
-            else:
+            if not self.env.user.share:
                 request._qms_check_coordinator()
+            elif not self.env.user._is_public() and (
+                request.commercial_partner_id != self.env.user.partner_id.commercial_partner_id
+            ):
+                # A portal user decides only on its own company's samples (a visitor with the
+                # document's access token was checked by the portal).
+                raise UserError(self.env._("You can only decide on your own company's samples."))
         now = fields.Datetime.now()
+        user = self.env.user
+        portal_user = user.share and not user._is_public()
         for request in self:
             text = comment if comment is not None else request.customer_comment
+            who = (
+                decided_by
+                or (portal_user and user.partner_id.name)
+                or request.customer_decided_by
+                or request.contact_id.name
+                or request.partner_id.name
+            )
             vals = {
                 "state": "customer_approved" if decision == "approved" else "customer_rejected",
                 "customer_decision": decision,
-                "customer_decided_by": decided_by or (
-                    self.env.user.partner_id.name if self.env.user.share else request.contact_id.name or request.partner_id.name
-                ),
+                "customer_decided_by": who,
                 "customer_decided_on": now,
-                "customer_decided_on_portal": self.env.user.share,
+                "customer_decided_on_portal": user.share,
                 "customer_comment": text,
             }
             request._qms_write(vals)
             label = dict(self._fields["customer_decision"]._description_selection(self.env))[decision]
             request.message_post(
                 body=self.env._("Customer decision: %(decision)s by %(who)s. %(comment)s",
-                                decision=label, who=vals["customer_decided_by"], comment=text or ""),
-                author_id=self.env.user.partner_id.id,
+                                decision=label, who=who, comment=text or ""),
+                author_id=(request.contact_id or request.partner_id).id if user._is_public() else user.partner_id.id,
             )
             if request.user_id:
                 request._qms_schedule_users(

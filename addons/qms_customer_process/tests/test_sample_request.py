@@ -195,6 +195,17 @@ class TestSampleBadInput(SampleCase):
         self.assertEqual(sample.state, "submitted")
         self.assertFalse(sample.manager_approved_by_id)
 
+    def test_salesperson_records_the_signed_approval(self):
+        sample = self._sent(self._sample())
+        document = self.env["ir.attachment"].create({"name": "signed.pdf", "raw": b"%PDF-1.4 signed"})
+        sample.write({"customer_decided_by": "Ms. Li (purchasing)", "approval_document_ids": [Command.link(document.id)]})
+        sample.action_customer_approve(comment="Signed on paper")
+        self.assertEqual(sample.customer_decided_by, "Ms. Li (purchasing)")
+        self.assertEqual(sample.approval_document_ids, document)
+        self.assertFalse(sample.customer_decided_on_portal)
+        with self.assertRaises(UserError):
+            sample.write({"customer_decided_by": "someone else"})
+
     def test_customer_reject_needs_comment(self):
         sample = self._sent(self._sample())
         with self.assertRaises(UserError):
@@ -573,6 +584,16 @@ class TestSamplePortal(HttpCase):
         self._decide(self.sample_b, "reject", "Leaks at 6 bar")
         self.assertEqual(self.sample_b.state, "customer_rejected")
         self.assertEqual(self.sample_b.customer_decided_by, "Bob Buyer")
+
+    def test_visitor_with_access_token_decides(self):
+        self.authenticate(None, None)
+        token = self.sample_b._portal_ensure_token()
+        self._decide(self.sample_b, "approve", "OK for us", token="wrong")
+        self.assertEqual(self.sample_b.state, "sent")
+        self._decide(self.sample_b, "approve", "OK for us", token=token)
+        self.assertEqual(self.sample_b.state, "customer_approved")
+        self.assertEqual(self.sample_b.customer_decided_by, "Customer B Ltd.")
+        self.assertTrue(self.sample_b.customer_decided_on_portal)
 
     def test_cannot_decide_other_customers_sample(self):
         self.authenticate("qms_portal_b", "qms_portal_b_pwd")
