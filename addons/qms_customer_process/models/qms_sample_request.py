@@ -231,6 +231,7 @@ class QmsSampleRequest(models.Model):
         """Internal approval: the sales manager, then for a new development the general manager."""
         now = fields.Datetime.now()
         user = self.env.user
+        vals_by_request = {}
         for request in self:
             request._qms_check_state("submitted")
             if not request.manager_approved_by_id:
@@ -243,9 +244,11 @@ class QmsSampleRequest(models.Model):
                         "%s is a new product development: only the general manager approves it now.", request.name,
                     ))
                 vals = {"gm_approved_by_id": user.id, "gm_approved_on": now}
-            done = not request.needs_gm_approval or "gm_approved_by_id" in vals
-            if done:
+            if not request.needs_gm_approval or "gm_approved_by_id" in vals:
                 vals["state"] = "approved"
+            vals_by_request[request] = vals
+        for request, vals in vals_by_request.items():
+            done = vals.get("state") == "approved"
             request._qms_write(vals)
             request._qms_done_activities()
             if done:

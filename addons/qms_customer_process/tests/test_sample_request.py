@@ -177,6 +177,16 @@ class TestSampleBadInput(SampleCase):
         self.assertEqual(good.state, "draft", "a failing batch submits nothing")
         self.assertFalse(good.submitted_on)
 
+    def test_batch_approval_is_all_or_nothing(self):
+        trial = self._sample()
+        development = self._sample(purpose="new_development")
+        (trial | development).action_submit()
+        development.with_user(self.sales_manager).action_approve()
+        with self.assertRaises(UserError):
+            (trial | development).with_user(self.sales_manager).action_approve()  # the GM's step
+        self.assertEqual(trial.state, "submitted")
+        self.assertFalse(trial.manager_approved_by_id)
+
     def test_dates_and_quantities(self):
         with self.assertRaises(ValidationError):
             self._sample(required_date=fields.Date.today() - timedelta(days=1))
