@@ -11,3 +11,5 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import payment_transaction
+from . import qms_sample_request
+from . import qms_sample_request_line

@@ -552,3 +552,28 @@ class SaleOrder(models.Model):
         for order, order_lines in lines_by_order.items():
             order.sudo().write({"qms_review_revision": order.qms_review_revision + 1})
             order._qms_schedule_review_activities(order_lines)
+
+    # Samples (procedure step 7): approved samples are the reference of special orders.
+    qms_sample_ids = fields.Many2many(
+        "qms.sample.request", string="Approved Samples", compute="_compute_qms_samples",
+    )
+    qms_missing_sample_product_ids = fields.Many2many(
+        "product.product", string="Products without Approved Sample", compute="_compute_qms_samples",
+    )
+    qms_sample_warning = fields.Text(string="Sample Warning", compute="_compute_qms_samples")
+
+    @api.depends("order_line.qms_sample_id", "order_line.product_id", "qms_contract_type")
+    def _compute_qms_samples(self):
+        for order in self:
+            lines = order.order_line.filtered(
+                lambda line: line.product_id and not line.display_type and not line.is_downpayment
+                and line.product_id.type != "service"
+            )
+            order.qms_sample_ids = lines.qms_sample_id
+            missing = lines.filtered(lambda line: not line.qms_sample_id).product_id
+            if order.qms_contract_type != "special":
+                missing = self.env["product.product"]
+            order.qms_missing_sample_product_ids = missing
+            order.qms_sample_warning = self.env._(
+                "Special order: no sample approved by the customer for %s.", ", ".join(missing.mapped("display_name")),
+            ) if missing else False

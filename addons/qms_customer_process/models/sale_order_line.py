@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # Line fields a contract review approves.
 REVIEWED_LINE_FIELDS = {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount"}
@@ -30,3 +30,19 @@ class SaleOrderLine(models.Model):
         return self.filtered(
             lambda line: not line.display_type and not line.is_downpayment and line.order_id.qms_review_revision
         )
+
+    # Samples (procedure step 7): the approved sample a line refers to.
+    qms_sample_id = fields.Many2one(
+        "qms.sample.request", string="Approved Sample", compute="_compute_qms_sample_id",
+        help="The latest sample of the product the customer approved, or else the latest approved sample of the product.",
+    )
+
+    @api.depends("product_id", "order_id.partner_id", "order_id.company_id")
+    def _compute_qms_sample_id(self):
+        lines = self.filtered("product_id")
+        samples = self.env["qms.sample.request"]._qms_approved_samples(lines.product_id, lines.order_id.company_id)
+        for line in self:
+            company = line.order_id.company_id.id
+            partner = line.order_id.partner_id.commercial_partner_id.id
+            product = line.product_id.id
+            line.qms_sample_id = samples.get((company, product, partner)) or samples.get((company, product, False))
