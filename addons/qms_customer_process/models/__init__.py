@@ -11,3 +11,10 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import payment_transaction
+from . import qms_satisfaction_grade
+from . import qms_satisfaction_dimension
+from . import qms_satisfaction_campaign
+from . import qms_satisfaction_survey
+from . import qms_satisfaction_score
+from . import survey_question
+from . import survey_user_input
