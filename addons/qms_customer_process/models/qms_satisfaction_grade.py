@@ -21,10 +21,6 @@ class QmsSatisfactionGrade(models.Model):
     company_id = fields.Many2one("res.company", string="Company", index=True)
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [
-        ("min_score_range", "CHECK(min_score >= 0 AND min_score <= 100)", "A grade's minimum score must be between 0 and 100."),
-    ]
-
     def _qms_bands(self, company=None):
         company = company or self.env.company
         return self.search([("company_id", "in", [False, company.id])], order="min_score desc, id")
@@ -49,6 +45,8 @@ class QmsSatisfactionGrade(models.Model):
 
     @api.constrains("min_score", "company_id", "active")
     def _check_bands(self):
+        if any(not 0 <= grade.min_score <= 100 for grade in self):
+            raise ValidationError(self.env._("A grade's minimum score must be between 0 and 100."))
         for company in set(self.mapped("company_id")) or {self.env["res.company"]}:
             bands = self.search([("company_id", "=", company.id or False)])
             scores = bands.mapped("min_score")

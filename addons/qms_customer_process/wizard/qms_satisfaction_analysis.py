@@ -19,7 +19,7 @@ class QmsSatisfactionAnalysis(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     report_html = fields.Html(string="Analysis", compute="_compute_report_html", sanitize=False)
 
-    @api.constrains("campaign_id", "date_from", "date_to")
+    @api.constrains("campaign_id", "date_from", "date_to", "company_id")
     def _check_scope(self):
         for analysis in self:
             if not analysis.campaign_id and not (analysis.date_from and analysis.date_to):
