@@ -48,7 +48,7 @@ class QmsSatisfactionSurvey(models.Model):
     dissatisfied_items = fields.Text(readonly=True, copy=False)
     corrective_action_ids = fields.One2many("qms.corrective.action", "satisfaction_survey_id", string="Follow-up Actions")
     follow_up_state = fields.Selection(
-        [("none", "None"), ("open", "Open"), ("done", "Implemented"), ("verified", "Verified")],
+        [("none", "None"), ("open", "In Progress"), ("done", "Implemented"), ("verified", "Verified")],
         compute="_compute_follow_up_state",
     )
 

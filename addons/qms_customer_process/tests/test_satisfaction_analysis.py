@@ -1,3 +1,7 @@
+import subprocess
+import tempfile
+import unicodedata
+
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -105,6 +109,21 @@ class TestSatisfactionAnalysis(AnalysisData):
         self.env.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
         self.assertEqual(analysis.action_print()["report_name"], "qms_customer_process.report_satisfaction_analysis")
 
+    def test_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"], overwrite=True)
+        self._load()
+        analysis = self.env["qms.satisfaction.analysis"].with_context(lang="zh_CN").create({"campaign_id": self.current.id})
+        html = str(analysis.report_html)
+        for term in ("顾客满意度统计分析报表", "回复率", "非常满意", "不太满意", "非常不满意", "不满意事项"):
+            self.assertIn(term, html)
+        self.customer_a.lang = "zh_CN"
+        survey = self._survey(self.customer_a, self.current)
+        form = self.env["ir.actions.report"]._render_qweb_html(
+            "qms_customer_process.action_report_satisfaction_survey", survey.ids)[0].decode()
+        self.assertIn("顾客满意度调查表", form)
+        self.assertIn("您对我们的产品质量满意吗？", form)
+
     def test_scope_required(self):
         with self.assertRaises(ValidationError):
             self.env["qms.satisfaction.analysis"].create({})
@@ -121,8 +140,6 @@ class TestSatisfactionAnalysisPdf(HttpCase, AnalysisData):
         pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
             REPORT, analysis.ids)[0]
         self.assertTrue(pdf.startswith(b"%PDF"))
-        import subprocess
-        import tempfile
         with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
             handle.write(pdf)
             handle.flush()
@@ -131,6 +148,20 @@ class TestSatisfactionAnalysisPdf(HttpCase, AnalysisData):
         self.assertIn("Customer Satisfaction Statistical Analysis Report", text)
         self.assertIn("78.89", text)
         self.assertIn("Gamma Gears", text)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"], overwrite=True)
+        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True, lang="zh_CN")._render_qweb_pdf(
+            REPORT, analysis.ids)[0]
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
+                                  capture_output=True, text=True, check=True).stdout
+        # pdftotext gives some CJK glyphs as Kangxi radicals (⾮ for 非): compare the NFKC forms.
+        text = unicodedata.normalize("NFKC", text)
+        self.assertIn("顾客满意度统计分析报表", text.replace(" ", ""))
+        self.assertIn("非常满意", text)
+        self.assertIn("进行中", text, "the follow-up status in Chinese")
 
     def test_customer_answers_own_invitation_only(self):
         survey = self._survey(self.customer_a, self.current)
