@@ -1,8 +1,16 @@
 from . import controllers
 from . import models
+from . import wizard
 
 
 def uninstall_hook(env):
     """Review lines reference the addon's departments, which reference its groups: remove the
-    lines first so that uninstalling removes the departments and the groups cleanly."""
+    lines first so that uninstalling removes the departments and the groups cleanly. The same
+    for the records that reference the demo users and partners."""
     env.cr.execute("DELETE FROM qms_contract_review_line")
+    # Corrective actions and satisfaction surveys reference users and partners (demo ones
+    # among them) that the uninstall removes: their tables go anyway.
+    env.cr.execute("DELETE FROM qms_corrective_action")
+    env.cr.execute("DELETE FROM qms_satisfaction_survey")
+    env.cr.execute("DELETE FROM qms_satisfaction_campaign")
+    env.cr.execute("DELETE FROM qms_sample_request")

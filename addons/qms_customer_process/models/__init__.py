@@ -13,3 +13,10 @@ from . import stock_picking
 from . import payment_transaction
 from . import qms_sample_request
 from . import qms_sample_request_line
+from . import qms_satisfaction_grade
+from . import qms_satisfaction_dimension
+from . import qms_satisfaction_campaign
+from . import qms_satisfaction_survey
+from . import qms_satisfaction_score
+from . import survey_question
+from . import survey_user_input

@@ -43,7 +43,7 @@ class QmsContractReviewLine(models.Model):
         string="Current Revision", compute="_compute_is_current", search="_search_is_current",
     )
     is_open = fields.Boolean(
-        string="Open", compute="_compute_is_open",
+        string="Open for Decision", compute="_compute_is_open",
         help="Pending, current, and every line before it in sequence is accepted.",
     )
     can_decide = fields.Boolean(compute="_compute_is_open")

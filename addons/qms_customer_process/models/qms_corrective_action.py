@@ -44,6 +44,14 @@ class QmsCorrectiveAction(models.Model):
     )
     verification_note = fields.Text(copy=False, tracking=True)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    satisfaction_survey_id = fields.Many2one(
+        "qms.satisfaction.survey", string="Satisfaction Survey", index="btree_not_null", readonly=True,
+        ondelete="set null", help="The dissatisfied customer's survey this action follows up (procedure 5.9.4).",
+    )
+    cause_analysis = fields.Text(
+        tracking=True, copy=False,
+        help="The responsible department's analysis of the causes of the dissatisfied item.",
+    )
 
     @api.depends("due_date", "state")
     def _compute_is_overdue(self):
@@ -95,6 +103,8 @@ class QmsCorrectiveAction(models.Model):
                 raise UserError(self.env._("Only an open corrective action can be marked implemented."))
             if not (action.implementation_note or "").strip():
                 raise UserError(self.env._("Describe what was implemented for %s.", action.name))
+            if action.satisfaction_survey_id and not (action.cause_analysis or "").strip():
+                raise UserError(self.env._("Give the cause analysis of the dissatisfied item of %s.", action.name))
             if self.env.user != action.user_id and not self.env.user.has_group("qms_customer_process.group_qms_quality"):
                 raise UserError(self.env._("Only the owner of %s, or quality, marks it implemented.", action.name))
         self.write({"state": "done", "implemented_on": fields.Date.context_today(self)})
@@ -144,4 +154,9 @@ class QmsCorrectiveAction(models.Model):
         """Who verifies: quality, and never the owner who implemented it. Extended by the
         sources of actions (e.g. sales verify the follow-up of dissatisfied customers)."""
         self.ensure_one()
-        return self.env.user != self.user_id and self.env.user.has_group("qms_customer_process.group_qms_quality")
+        if self.env.user == self.user_id:
+            return False
+        if self.satisfaction_survey_id:
+            # Procedure 5.9.4: the sales department checks the improvement of a dissatisfied item.
+            return self.env.user.has_group("sales_team.group_sale_salesman")
+        return self.env.user.has_group("qms_customer_process.group_qms_quality")

@@ -3,3 +3,7 @@ from . import test_contract_review
 from . import test_report
 from . import test_corrective_action
 from . import test_sample_request
+from . import test_satisfaction_grade
+from . import test_satisfaction_survey
+from . import test_satisfaction_analysis
+from . import test_satisfaction_security

@@ -490,6 +490,19 @@ class TestSampleReports(SampleCase):
         self.assertIn("Sample Approval Form", html)
         self.assertNotIn("样品承认书", html)
 
+    def test_reports_in_print_menu(self):
+        bindings = self.env["ir.actions.report"].search([("binding_model_id.model", "=", "qms.sample.request")])
+        self.assertEqual(
+            set(bindings.mapped("report_name")),
+            {"qms_customer_process.report_sample_request", "qms_customer_process.report_sample_approval"},
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSampleReportsPdf(HttpCase, SampleCase):
+    """A real PDF through wkhtmltopdf: an HttpCase, so that wkhtmltopdf can load the report
+    assets from the test server (in a TransactionCase it waits on the registry forever)."""
+
     def test_approval_pdf_prints_chinese_glyphs(self):
         require_tool(self, "wkhtmltopdf", "pdffonts", "pdftotext")
         self.env["res.lang"]._activate_lang("zh_CN")
@@ -508,13 +521,6 @@ class TestSampleReports(SampleCase):
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("样品承认书", text.replace(" ", ""))
         self.assertIn("签字", text)
-
-    def test_reports_in_print_menu(self):
-        bindings = self.env["ir.actions.report"].search([("binding_model_id.model", "=", "qms.sample.request")])
-        self.assertEqual(
-            set(bindings.mapped("report_name")),
-            {"qms_customer_process.report_sample_request", "qms_customer_process.report_sample_approval"},
-        )
 
 
 @tagged("post_install", "-at_install")

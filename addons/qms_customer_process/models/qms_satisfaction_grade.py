@@ -1,0 +1,63 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class QmsSatisfactionGrade(models.Model):
+    """A band of the satisfaction grade table (procedure 5.9.3): it starts at its minimum score
+    (inclusive) and ends below the minimum of the next band, so the bands never overlap nor
+    leave a gap as long as one starts at 0 and no two share a minimum."""
+
+    _name = "qms.satisfaction.grade"
+    _description = "Satisfaction Grade"
+    _order = "min_score desc, id"
+
+    name = fields.Char(string="Grade", required=True, translate=True)
+    min_score = fields.Float(string="Minimum Score", required=True, digits=(5, 2), help="The band includes this score.")
+    max_score = fields.Float(
+        string="Up To", compute="_compute_max_score", digits=(5, 2),
+        help="The band ends below this score (the minimum of the next band); 100 for the top band.",
+    )
+    color = fields.Char(default="#4472c4", help="Colour of the band in the analysis chart.")
+    company_id = fields.Many2one("res.company", string="Company", index=True)
+    active = fields.Boolean(default=True)
+
+    def _qms_bands(self, company=None):
+        company = company or self.env.company
+        return self.search([("company_id", "in", [False, company.id])], order="min_score desc, id")
+
+    @api.depends("min_score", "company_id")
+    def _compute_max_score(self):
+        for grade in self:
+            bounds = grade._qms_bands(grade.company_id or None).mapped("min_score")
+            grade.max_score = min((bound for bound in bounds if bound > grade.min_score), default=100.0)
+
+    @api.model
+    def grade_for(self, score, company=None):
+        """The band of ``score`` (0-100): the band with the highest minimum not above it."""
+        if score is False or score is None:
+            return self.browse()
+        if not 0 <= score <= 100:
+            raise ValidationError(self.env._("A satisfaction score must be between 0 and 100, not %s.", score))
+        for band in self._qms_bands(company):
+            if band.min_score <= score:
+                return band
+        return self.browse()
+
+    @api.constrains("min_score", "company_id", "active")
+    def _check_bands(self):
+        if any(not 0 <= grade.min_score <= 100 for grade in self):
+            raise ValidationError(self.env._("A grade's minimum score must be between 0 and 100."))
+        for company in set(self.mapped("company_id")) or {self.env["res.company"]}:
+            bands = self.search([("company_id", "=", company.id or False)])
+            scores = bands.mapped("min_score")
+            if len(scores) != len(set(scores)):
+                raise ValidationError(self.env._("Two grades start at the same score: the bands would overlap."))
+            if bands and 0.0 not in scores:
+                raise ValidationError(self.env._("The lowest grade must start at 0, otherwise low scores have no grade."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_lowest_band(self):
+        for grade in self.filtered(lambda band: band.min_score == 0.0):
+            others = self.search([("company_id", "=", grade.company_id.id), ("id", "not in", self.ids)])
+            if others:
+                raise UserError(self.env._("The grade starting at 0 cannot be deleted while other grades remain: scores below the next band would have no grade."))

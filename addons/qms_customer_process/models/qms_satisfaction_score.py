@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class QmsSatisfactionScore(models.Model):
+    """The score of one dimension in one customer's survey, 0-100; on a paper form, the answer
+    chosen by the customer."""
+
+    _name = "qms.satisfaction.score"
+    _description = "Satisfaction Dimension Score"
+    _order = "survey_id, sequence, id"
+
+    survey_id = fields.Many2one("qms.satisfaction.survey", required=True, index=True, ondelete="cascade")
+    question_id = fields.Many2one("survey.question", string="Question", ondelete="set null")
+    sequence = fields.Integer(related="question_id.sequence")
+    dimension_id = fields.Many2one("qms.satisfaction.dimension", string="Dimension", required=True, index=True)
+    answer_id = fields.Many2one(
+        "survey.question.answer", string="Answer", domain="[('question_id', '=', question_id)]",
+        help="On a returned paper form, the answer the customer ticked.",
+    )
+    score = fields.Float(digits=(5, 2), aggregator="avg")
+    campaign_id = fields.Many2one(related="survey_id.campaign_id", store=True, index=True)
+    company_id = fields.Many2one(related="survey_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="survey_id.partner_id", store=True, string="Customer")
+    user_id = fields.Many2one(related="survey_id.user_id", store=True, string="Salesperson")
+    period_date = fields.Date(related="survey_id.period_date", store=True, string="Period")
+    state = fields.Selection(related="survey_id.state", store=True, index=True)
+
+    _sql_constraints = [
+        ("score_range", "CHECK(score >= 0 AND score <= 100)", "A satisfaction score must be between 0 and 100."),
+    ]
+
+    @api.constrains("score")
+    def _check_score(self):
+        for line in self:
+            if not 0 <= line.score <= 100:
+                raise ValidationError(self.env._("A satisfaction score must be between 0 and 100, not %s.", line.score))

@@ -1,0 +1,328 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+ANSWERED_STATES = ("answered", "analysed")
+
+
+class QmsSatisfactionSurvey(models.Model):
+    """One customer's 顾客满意度调查表 in one campaign (procedure 5.9.3), answered online
+    through Odoo's survey app or entered from the returned paper form."""
+
+    _name = "qms.satisfaction.survey"
+    _description = "Customer Satisfaction Survey"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "campaign_id desc, partner_id, id"
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
+    campaign_id = fields.Many2one("qms.satisfaction.campaign", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    period_date = fields.Date(related="campaign_id.date_start", store=True, index=True, string="Period")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True)
+    contact_id = fields.Many2one(
+        "res.partner", string="Contact", tracking=True,
+        compute="_compute_contact_id", store=True, readonly=False, precompute=True,
+        help="Who receives the invitation: the customer or one of its contacts, with an email address.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, tracking=True,
+        compute="_compute_user_id", store=True, readonly=False, precompute=True,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("answered", "Answered"), ("analysed", "Analysed")],
+        default="draft", required=True, index=True, tracking=True, copy=False,
+    )
+    user_input_id = fields.Many2one("survey.user_input", string="Survey Answers", readonly=True, copy=False, index="btree_not_null")
+    sent_on = fields.Datetime(readonly=True, copy=False)
+    reminder_count = fields.Integer(readonly=True, copy=False)
+    answered_on = fields.Datetime(readonly=True, copy=False, index=True)
+    answer_mode = fields.Selection([("online", "Online"), ("paper", "Paper form")], readonly=True, copy=False)
+    score = fields.Float(digits=(5, 2), readonly=True, copy=False, tracking=True, aggregator="avg")
+    grade_id = fields.Many2one(
+        "qms.satisfaction.grade", compute="_compute_grade_id", store=True, index=True,
+    )
+    score_ids = fields.One2many("qms.satisfaction.score", "survey_id", string="Dimension Scores", copy=False)
+    comments = fields.Text(string="Customer Comments", copy=False)
+    dissatisfied = fields.Boolean(readonly=True, copy=False, index=True)
+    dissatisfied_items = fields.Text(readonly=True, copy=False)
+    corrective_action_ids = fields.One2many("qms.corrective.action", "satisfaction_survey_id", string="Follow-up Actions")
+    follow_up_state = fields.Selection(
+        [("none", "None"), ("open", "In Progress"), ("done", "Implemented"), ("verified", "Verified")],
+        compute="_compute_follow_up_state",
+    )
+
+    _sql_constraints = [
+        ("partner_campaign_uniq", "unique(campaign_id, partner_id)", "A customer is surveyed once per campaign."),
+        ("score_range", "CHECK(score >= 0 AND score <= 100)", "A satisfaction score must be between 0 and 100."),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_contact_id(self):
+        for survey in self:
+            partner = survey.partner_id
+            if partner.email:
+                survey.contact_id = partner
+            else:
+                survey.contact_id = partner.child_ids.filtered("email")[:1] or partner
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for survey in self:
+            survey.user_id = survey.partner_id.commercial_partner_id.user_id or survey.partner_id.user_id
+
+    @api.depends("score", "state", "company_id")
+    def _compute_grade_id(self):
+        Grade = self.env["qms.satisfaction.grade"]
+        for survey in self:
+            answered = survey.state in ANSWERED_STATES
+            survey.grade_id = Grade.grade_for(survey.score, survey.company_id) if answered else False
+
+    @api.depends("corrective_action_ids.state")
+    def _compute_follow_up_state(self):
+        for survey in self:
+            states = set(survey.corrective_action_ids.mapped("state")) - {"cancel"}
+            if not states:
+                survey.follow_up_state = "none"
+            elif "open" in states:
+                survey.follow_up_state = "open"
+            elif "done" in states:
+                survey.follow_up_state = "done"
+            else:
+                survey.follow_up_state = "verified"
+
+    @api.constrains("score")
+    def _check_score(self):
+        for survey in self:
+            if not 0 <= survey.score <= 100:
+                raise ValidationError(self.env._("A satisfaction score must be between 0 and 100, not %s.", survey.score))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("qms.satisfaction.survey") or "/"
+        surveys = super().create(vals_list)
+        surveys._qms_create_score_lines()
+        return surveys
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_answered(self):
+        if any(survey.state in ANSWERED_STATES for survey in self):
+            raise UserError(self.env._("An answered satisfaction survey is a record and cannot be deleted."))
+
+    def _qms_scored_questions(self):
+        """The questions of the questionnaire that score a dimension."""
+        self.ensure_one()
+        # Procedure 5.9.3: whoever records the 顾客满意度调查表 reads its questionnaire.
+        return self.campaign_id.survey_id.sudo().question_ids.filtered("qms_dimension_id")
+
+    def _qms_create_score_lines(self):
+        values = []
+        for survey in self:
+            existing = survey.score_ids.question_id
+            values += [
+                {"survey_id": survey.id, "question_id": question.id, "dimension_id": question.qms_dimension_id.id}
+                for question in survey._qms_scored_questions() - existing
+            ]
+        self.env["qms.satisfaction.score"].create(values)
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    def _qms_check_sendable(self):
+        no_email = self.filtered(lambda survey: not survey.contact_id.email)
+        if no_email:
+            raise UserError(self.env._(
+                "These customers have no contact with an email address; add one or enter their paper form: %s",
+                ", ".join(no_email.mapped("partner_id.display_name")),
+            ))
+        if any(survey.campaign_id.state == "closed" for survey in self):
+            raise UserError(self.env._("The campaign is closed."))
+
+    def _qms_invite_wizard(self):
+        self.ensure_one()
+        # Procedure 5.9: sales sends the 顾客满意度调查表 through the survey app, whose
+        # invitation and answer records only survey officers may create.
+        return self.env["survey.invite"].sudo().create({
+            "survey_id": self.campaign_id.survey_id.id,
+            "template_id": self.env.ref("survey.mail_template_user_input_invite").id,
+            "partner_ids": [fields.Command.set(self.contact_id.ids)],
+            "deadline": self.campaign_id.deadline,
+        })
+
+    def action_send(self):
+        """Invite the contacts to answer on the survey page (email with their own link)."""
+        self._qms_check_sendable()
+        for survey in self:
+            if survey.state != "draft":
+                raise UserError(self.env._("The survey %s was already sent.", survey.name))
+            wizard = survey._qms_invite_wizard()
+            user_input = survey.user_input_id or survey._qms_create_user_input()
+            wizard._send_mail(user_input)
+            survey.write({"state": "sent", "sent_on": fields.Datetime.now()})
+            survey.message_post(body=self.env._("Survey sent to %s.", survey.contact_id.email))
+        return True
+
+    def action_remind(self):
+        """Send the invitation again to those who have not answered."""
+        self._qms_check_sendable()
+        for survey in self:
+            if survey.state != "sent":
+                raise UserError(self.env._("Only a sent, unanswered survey can be reminded (%s).", survey.name))
+            survey._qms_invite_wizard()._send_mail(survey.user_input_id)
+            survey.reminder_count += 1
+            survey.message_post(body=self.env._("Reminder sent to %s.", survey.contact_id.email))
+        return True
+
+    def _qms_create_user_input(self):
+        self.ensure_one()
+        questionnaire = self.campaign_id.survey_id.sudo()  # see _qms_invite_wizard
+        user_input = questionnaire._create_answer(
+            partner=self.contact_id, check_attempts=False,
+            invite_token=self.env["survey.user_input"]._generate_invite_token(),
+            deadline=self.campaign_id.deadline,
+        )
+        self.user_input_id = user_input
+        return user_input
+
+    # ------------------------------------------------------------------
+    # Answers
+    # ------------------------------------------------------------------
+
+    def action_register_paper(self):
+        """Record the answers of a returned paper form, chosen on the dimension lines, as the
+        customer's answers in the survey app; the survey's own scoring then applies."""
+        for survey in self:
+            if survey.state in ANSWERED_STATES or survey.user_input_id.state == "done":
+                raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", survey.name))
+            missing = survey.score_ids.filtered(lambda line: not line.answer_id)
+            if missing or not survey.score_ids:
+                raise UserError(self.env._(
+                    "Choose an answer for every question of the paper form: %s",
+                    ", ".join(missing.mapped("question_id.title")) or survey.name,
+                ))
+            user_input = (survey.user_input_id or survey._qms_create_user_input()).sudo()  # see _qms_invite_wizard
+            for line in survey.score_ids:
+                user_input._save_lines(line.question_id.sudo(), line.answer_id.id)
+            comment_question = survey.campaign_id.survey_id.sudo().question_ids.filtered(
+                lambda question: question.question_type == "text_box"
+            )[:1]
+            if comment_question and survey.comments:
+                user_input._save_lines(comment_question, survey.comments)
+            survey.answer_mode = "paper"
+            user_input._mark_done()
+        return True
+
+    def register_paper_answers(self, answer_ids, comments=False):
+        """Choose the answers ticked on the returned paper form (ids of survey.question.answer)
+        and register them, as action_register_paper does."""
+        self.ensure_one()
+        answers = self.env["survey.question.answer"].browse(answer_ids)
+        answer_by_question = {answer.question_id: answer for answer in answers}
+        for line in self.score_ids:
+            line.answer_id = answer_by_question.get(line.question_id, False)
+        if comments:
+            self.comments = comments
+        return self.action_register_paper()
+
+    def _qms_register_answers(self):
+        """Scores, grade and follow-up from the answered survey.user_input."""
+        for survey in self:
+            if survey.state in ANSWERED_STATES:
+                raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", survey.name))
+            user_input = survey.user_input_id.sudo()
+            lines_by_question = {}
+            comments = []
+            for line in user_input.user_input_line_ids:
+                if line.question_id.question_type == "text_box" and line.value_text_box:
+                    comments.append(line.value_text_box)
+                lines_by_question.setdefault(line.question_id, []).append(line)
+            survey._qms_create_score_lines()
+            for score_line in survey.score_ids:
+                question = score_line.question_id.sudo()
+                best = max((score for score in question.suggested_answer_ids.mapped("answer_score") if score > 0), default=0)
+                answered = lines_by_question.get(question, [])
+                value = sum(line.answer_score for line in answered) / best * 100 if best else 0.0
+                score_line.write({
+                    "score": min(max(value, 0.0), 100.0),
+                    "answer_id": answered[0].suggested_answer_id.id if answered else False,
+                })
+            survey.write({
+                "state": "answered",
+                "answered_on": fields.Datetime.now(),
+                "answer_mode": survey.answer_mode or "online",
+                "score": user_input.scoring_percentage,
+                "comments": "\n".join(comments) or survey.comments,
+            })
+            survey._qms_follow_up()
+        return True
+
+    def _qms_follow_up(self):
+        """Procedure 5.9.4: each dissatisfied item goes to its responsible department for cause
+        analysis and improvement; sales checks the implementation."""
+        for survey in self:
+            campaign = survey.campaign_id
+            threshold = campaign.dimension_threshold
+            low_lines = survey.score_ids.filtered(lambda line, threshold=threshold: line.score < threshold)
+            low_grade = bool(
+                campaign.follow_up_grade_id and survey.grade_id
+                and survey.grade_id.min_score < campaign.follow_up_grade_id.min_score
+            )
+            if not low_lines and not low_grade:
+                continue
+            items = [
+                self.env._("%(dimension)s: %(score)s", dimension=line.dimension_id.name, score=round(line.score, 2))
+                for line in low_lines
+            ]
+            if low_grade:
+                items.insert(0, self.env._("Overall: %(score)s (%(grade)s)", score=round(survey.score, 2), grade=survey.grade_id.name))
+            quality = self.env["qms.review.role"].search([("code", "=", "quality")], limit=1)
+            due = fields.Date.context_today(self) + timedelta(days=campaign.follow_up_days or 30)
+            values = []
+            for department, dimension_lines in self._qms_items_by_department(low_lines, quality, low_grade):
+                owner = department.user_ids[:1] or survey.user_id or campaign.user_id
+                values.append({
+                    "description": self.env._(
+                        "Dissatisfied customer %(customer)s (%(survey)s): %(items)s. Analyse the causes and propose the improvement.",
+                        customer=survey.partner_id.display_name,
+                        survey=survey.name,
+                        items="; ".join(
+                            self.env._("%(dimension)s: %(score)s", dimension=line.dimension_id.name, score=round(line.score, 2))
+                            for line in dimension_lines
+                        ) or items[0],
+                    ),
+                    "department_id": department.id,
+                    "user_id": owner.id,
+                    "due_date": due,
+                    "company_id": survey.company_id.id,
+                    "satisfaction_survey_id": survey.id,
+                })
+            # Procedure 5.9.4: the dissatisfied items become corrective actions of the
+            # responsible departments, whoever registered the answers (customer or sales).
+            self.env["qms.corrective.action"].sudo().create(values)
+            survey.write({"dissatisfied": True, "dissatisfied_items": "\n".join(items)})
+
+    @api.model
+    def _qms_items_by_department(self, low_lines, quality, low_grade):
+        groups = {}
+        for line in low_lines:
+            department = line.dimension_id.department_id or quality
+            groups.setdefault(department, self.env["qms.satisfaction.score"])
+            groups[department] |= line
+        if not groups and low_grade:
+            groups[quality] = self.env["qms.satisfaction.score"]
+        return list(groups.items())
+
+    def action_mark_analysed(self):
+        for survey in self:
+            if survey.state != "answered":
+                raise UserError(self.env._("Only an answered survey can be marked analysed (%s).", survey.name))
+            if survey.follow_up_state in ("open", "done"):
+                raise UserError(self.env._("The follow-up of %s is not verified yet.", survey.name))
+        self.write({"state": "analysed"})
+        return True
+
+    def action_print_form(self):
+        return self.env.ref("qms_customer_process.action_report_satisfaction_survey").report_action(self)
