@@ -11,3 +11,6 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import payment_transaction
+from . import qms_complaint_deadline
+from . import qms_customer_complaint
+from . import qms_quality_investigation
