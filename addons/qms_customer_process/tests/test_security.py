@@ -1,5 +1,9 @@
+import polib
+
 from odoo.exceptions import AccessError
+from odoo.modules.module import get_module_path
 from odoo.tests import tagged
+from odoo.tools.translate import TranslationModuleReader
 
 from .common import DEPARTMENT_GROUPS, QmsCase
 
@@ -80,3 +84,15 @@ class TestSkeleton(QmsCase):
         selection = dict(self.env["sale.order"].with_context(lang="zh_CN")._fields["qms_contract_type"]
                          ._description_selection(self.env(context={"lang": "zh_CN"})))
         self.assertEqual(selection["special"], "特殊合同")
+
+    def test_every_term_has_a_chinese_translation(self):
+        """Every term the addon shows (fields, selections, views, menus, data, messages, reports)
+        has its zh_CN translation in i18n/zh_CN.po."""
+        po_path = f"{get_module_path('qms_customer_process')}/i18n/zh_CN.po"
+        translated = {entry.msgid for entry in polib.pofile(po_path) if entry.msgstr.strip()}
+        reader = TranslationModuleReader(self.env.cr, modules=["qms_customer_process"])
+        sources = {source for _module, _type, _name, _res_id, source, _value, _comments in reader}
+        self.assertIn("Contract / Order Review Form", sources)  # report terms are read too
+        self.assertIn("Request Review", sources)
+        missing = sorted(sources - translated)
+        self.assertFalse(missing, f"terms without a zh_CN translation: {missing}")
