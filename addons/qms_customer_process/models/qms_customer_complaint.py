@@ -86,7 +86,7 @@ class QmsCustomerComplaint(models.Model):
         "res.users", string="Owner", tracking=True, index=True, default=lambda self: self.env.user,
         help="Who handles the complaint and gets the to-dos.",
     )
-    containment_action = fields.Text(string="Containment Action", tracking=True)
+    containment_action = fields.Text(tracking=True)
     solution = fields.Selection(
         [
             ("replace", "Replace"),
@@ -115,7 +115,7 @@ class QmsCustomerComplaint(models.Model):
         ],
         string="Satisfaction with the Handling", tracking=True, copy=False,
     )
-    customer_feedback = fields.Text(string="Customer Feedback", copy=False)
+    customer_feedback = fields.Text(copy=False)
     reject_reason = fields.Text(string="Rejection Reason", tracking=True, copy=False)
     closure_note = fields.Text(string="Closure Verification", copy=False)
     closed_by_id = fields.Many2one("res.users", string="Closure Verified By", readonly=True, copy=False)
@@ -251,7 +251,6 @@ class QmsCustomerComplaint(models.Model):
             complaint.investigation_required = complaint.severity in ("major", "critical")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
 
