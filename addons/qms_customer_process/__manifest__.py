@@ -31,6 +31,7 @@
         "views/qms_quality_investigation_views.xml",
         "views/qms_customer_complaint_portal_templates.xml",
         "reports/qms_complaint_report.xml",
+        "wizard/qms_complaint_pareto_views.xml",
     ],
     "demo": [
         "demo/qms_demo.xml",

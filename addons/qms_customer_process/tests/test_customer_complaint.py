@@ -216,6 +216,29 @@ class TestCustomerComplaint(ComplaintCase):
         self.assertEqual([round(row["cumulative_percent"], 2) for row in rows], [50.0, 83.33, 100.0])
         self.assertEqual(rows[0]["label"], "Delivery")
 
+    def test_pareto_table(self):
+        customer = self.other_customer
+        for complaint_type, count in (("service", 1), ("delivery", 2)):
+            for _i in range(count):
+                self._complaint(complaint_type=complaint_type, partner_id=customer.id, user=self.qms_admin)
+        rejected = self._complaint(complaint_type="other", reject_reason="Not ours", partner_id=customer.id,
+                                   user=self.qms_admin)
+        rejected.with_user(self.quality).action_reject()
+        self._complaint(complaint_type="documentation", date_received=fields.Datetime.now() - timedelta(days=400),
+                        partner_id=customer.id, user=self.qms_admin)
+        self._complaint(complaint_type="documentation")  # another customer
+        pareto = self.env["qms.complaint.pareto"].with_user(self.quality).create({
+            "date_from": fields.Date.today() - timedelta(days=30), "date_to": fields.Date.today(),
+            "partner_id": customer.id,
+        })
+        pareto.action_compute()
+        self.assertEqual(pareto.total, 3, "the rejected complaint and the one out of the period are left out")
+        self.assertEqual(pareto.line_ids.mapped("label"), ["Delivery", "Service"])
+        self.assertEqual(pareto.line_ids.mapped("count"), [2, 1])
+        self.assertEqual([round(p) for p in pareto.line_ids.mapped("cumulative_percent")], [67, 100])
+        with self.assertRaises(AccessError):
+            self.env["qms.complaint.pareto"].with_user(self.salesman).create({})
+
     def test_salesperson_logs_from_form(self):
         form = Form(self.env["qms.customer.complaint"].with_user(self.salesman))
         form.subject = "Visit: packaging damaged"
