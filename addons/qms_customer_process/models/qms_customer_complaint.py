@@ -67,7 +67,7 @@ class QmsCustomerComplaint(models.Model):
     quantity_affected = fields.Float(digits="Product Unit of Measure")
     complaint_type = fields.Selection(
         [
-            ("quality", "Quality"),
+            ("quality", "Product Quality"),
             ("delivery", "Delivery"),
             ("service", "Service"),
             ("documentation", "Documentation"),

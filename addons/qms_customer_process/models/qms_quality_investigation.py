@@ -31,7 +31,7 @@ class QmsQualityInvestigation(models.Model):
     )
     state = fields.Selection(
         [
-            ("draft", "Open"),
+            ("draft", "New"),
             ("analysis", "Root-Cause Analysis"),
             ("action", "Corrective Actions"),
             ("verification", "Verification"),
