@@ -51,8 +51,35 @@ class QmsComplaintPortal(CustomerPortal):
         values = self._get_page_view_values(complaint_sudo, access_token, {
             "complaint": complaint_sudo,
             "page_name": "complaint",
+            "answer_error": bool(kw.get("answer_error")),
         }, "my_complaints_history", False)
         return request.render("qms_customer_process.portal_my_complaint", values)
+
+    @http.route("/my/complaints/<int:complaint_id>/answer", type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_complaint_answer(self, complaint_id, access_token=None, answer=None, satisfaction=None,
+                                feedback=None, **kw):
+        try:
+            complaint_sudo = self._document_check_access("qms.customer.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = complaint_sudo.get_portal_url()
+        if complaint_sudo.state != "proposed" or answer not in ("accept", "refuse"):
+            return request.redirect(url)
+        feedback = (feedback or "").strip()
+        if answer == "refuse" and not feedback:
+            return request.redirect(f"{url}{'&' if '?' in url else '?'}answer_error=1")
+        vals = {"customer_feedback": feedback or complaint_sudo.customer_feedback}
+        if satisfaction in dict(complaint_sudo._fields["customer_satisfaction"].selection):
+            vals["customer_satisfaction"] = satisfaction
+        # The customer answers the solution proposed for its own complaint (checked above by
+        # access rights or token): procedure, follow up with the customer on the solution.
+        complaint_sudo.write(vals)
+        if answer == "accept":
+            complaint_sudo.action_customer_accept()
+        else:
+            complaint_sudo.action_customer_refuse()
+        return request.redirect(url)
 
     @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_new_complaint(self, **post):

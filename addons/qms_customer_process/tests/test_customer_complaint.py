@@ -471,6 +471,34 @@ class TestComplaintPortal(HttpCase):
         self.assertIn("Say in a few words", response.text)
         self.assertEqual(self.env["qms.customer.complaint"].search_count([]), count)
 
+    def _answer(self, complaint, **data):
+        data["csrf_token"] = http.Request.csrf_token(self)
+        return self.url_open(f"/my/complaints/{complaint.id}/answer", data=data)
+
+    def test_customer_answers_the_solution(self):
+        complaint_b = self.complaint_b
+        complaint_b.action_acknowledge()
+        complaint_b.write({"solution": "credit", "compensation_amount": 30})
+        complaint_b.action_propose()
+        self._login("a")
+        self._answer(complaint_b, answer="accept", satisfaction="satisfied")
+        self.assertEqual(complaint_b.state, "proposed", "another customer cannot answer")
+        self._login("b")
+        page = self.url_open(f"/my/complaints/{complaint_b.id}")
+        self.assertIn("Accept the Solution", page.text)
+        self._answer(complaint_b, answer="refuse")
+        self.assertEqual(complaint_b.state, "proposed", "a refusal needs a reason")
+        self._answer(complaint_b, answer="refuse", satisfaction="dissatisfied", feedback="We want a replacement")
+        self.assertEqual(complaint_b.state, "investigating")
+        self.assertEqual(complaint_b.customer_acceptance, "refused")
+        self.assertEqual(complaint_b.customer_feedback, "We want a replacement")
+        complaint_b.write({"solution": "replace"})
+        complaint_b.action_propose()
+        self._answer(complaint_b, answer="accept", satisfaction="very_satisfied")
+        self.assertEqual(complaint_b.state, "confirmed")
+        self.assertEqual(complaint_b.customer_acceptance, "accepted")
+        self.assertEqual(complaint_b.customer_satisfaction, "very_satisfied")
+
     def test_customer_b_sees_own(self):
         self._login("b")
         response = self.url_open(f"/my/complaints/{self.complaint_b.id}")
