@@ -11,6 +11,8 @@ def uninstall_hook(env):
     # Corrective actions and satisfaction surveys reference users and partners (demo ones
     # among them) that the uninstall removes: their tables go anyway.
     env.cr.execute("DELETE FROM qms_corrective_action")
+    env.cr.execute("DELETE FROM qms_quality_investigation")
+    env.cr.execute("DELETE FROM qms_customer_complaint")
     env.cr.execute("DELETE FROM qms_satisfaction_survey")
     env.cr.execute("DELETE FROM qms_satisfaction_campaign")
     env.cr.execute("DELETE FROM qms_sample_request")

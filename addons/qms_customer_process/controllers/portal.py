@@ -83,3 +83,142 @@ class SampleCustomerPortal(CustomerPortal):
             separator = "&" if "?" in url else "?"
             return request.redirect(f"{url}{separator}{urlencode({'message': error.args[0]})}")
         return request.redirect(url)
+
+COMPLAINT_TYPES = ("quality", "delivery", "service", "documentation", "other")
+
+
+class QmsComplaintPortal(CustomerPortal):
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "complaint_count" in counters:
+            Complaint = request.env["qms.customer.complaint"]
+            values["complaint_count"] = Complaint.search_count(self._prepare_complaints_domain()) \
+                if Complaint.has_access("read") else 0
+        return values
+
+    def _prepare_complaints_domain(self):
+        return [("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id)]
+
+    def _qms_portal_orders(self):
+        commercial_partner = request.env.user.partner_id.commercial_partner_id
+        return request.env["sale.order"].search([
+            ("partner_id", "child_of", commercial_partner.id), ("state", "=", "sale"),
+        ])
+
+    @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_complaints(self, page=1, **kw):
+        Complaint = request.env["qms.customer.complaint"]
+        domain = self._prepare_complaints_domain()
+        pager = portal_pager(url="/my/complaints", total=Complaint.search_count(domain), page=page, step=self._items_per_page)
+        complaints = Complaint.search(domain, order="date_received desc, id desc", limit=self._items_per_page,
+                                      offset=pager["offset"])
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "complaints": complaints,
+            "page_name": "complaint",
+            "pager": pager,
+            "default_url": "/my/complaints",
+        })
+        return request.render("qms_customer_process.portal_my_complaints", values)
+
+    @http.route("/my/complaints/<int:complaint_id>", type="http", auth="public", website=True)
+    def portal_my_complaint(self, complaint_id, access_token=None, **kw):
+        try:
+            complaint_sudo = self._document_check_access("qms.customer.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._get_page_view_values(complaint_sudo, access_token, {
+            "complaint": complaint_sudo,
+            "page_name": "complaint",
+            "answer_error": bool(kw.get("answer_error")),
+        }, "my_complaints_history", False)
+        return request.render("qms_customer_process.portal_my_complaint", values)
+
+    @http.route("/my/complaints/<int:complaint_id>/answer", type="http", auth="public", website=True,
+                methods=["POST"])
+    def portal_complaint_answer(self, complaint_id, access_token=None, answer=None, satisfaction=None,
+                                feedback=None, **kw):
+        try:
+            complaint_sudo = self._document_check_access("qms.customer.complaint", complaint_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = complaint_sudo.get_portal_url()
+        if complaint_sudo.state != "proposed" or answer not in ("accept", "refuse"):
+            return request.redirect(url)
+        feedback = (feedback or "").strip()
+        if answer == "refuse" and not feedback:
+            return request.redirect(f"{url}{'&' if '?' in url else '?'}answer_error=1")
+        vals = {"customer_feedback": feedback or complaint_sudo.customer_feedback}
+        if satisfaction in dict(complaint_sudo._fields["customer_satisfaction"].selection):
+            vals["customer_satisfaction"] = satisfaction
+        # The customer answers the solution proposed for its own complaint (checked above by
+        # access rights or token): procedure, follow up with the customer on the solution.
+        complaint_sudo.write(vals)
+        if answer == "accept":
+            complaint_sudo.action_customer_accept()
+        else:
+            complaint_sudo.action_customer_refuse()
+        return request.redirect(url)
+
+    @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["GET", "POST"])
+    def portal_new_complaint(self, **post):
+        orders = self._qms_portal_orders()
+        values = self._prepare_portal_layout_values()
+        # The products of the customer's own orders, as sale's portal shows them on the order page.
+        products = orders.sudo().order_line.product_id
+        values.update({"page_name": "complaint", "orders": orders, "products": products, "post": post, "error": False})
+        if request.httprequest.method != "POST":
+            return request.render("qms_customer_process.portal_new_complaint", values)
+        error = self._qms_check_complaint_post(post, orders, products)
+        if error:
+            values["error"] = error
+            return request.render("qms_customer_process.portal_new_complaint", values)
+        order = orders.browse(int(post["sale_order_id"])) if post.get("sale_order_id") else orders.browse()
+        partner = request.env.user.partner_id
+        # Customers file complaints about their own orders on the portal (DESIGN step 8, procedure
+        # 8.2.1: complaints are received and recorded); the order was checked to be theirs above.
+        complaint = request.env["qms.customer.complaint"].sudo().create({
+            "subject": post["subject"].strip(),
+            "description": post.get("description") or False,
+            "partner_id": partner.id,
+            "contact_name": partner.name,
+            "email_from": partner.email,
+            "channel": "portal",
+            "complaint_type": post.get("complaint_type") if post.get("complaint_type") in COMPLAINT_TYPES else "quality",
+            "sale_order_id": order.id,
+            "product_id": int(post["product_id"]) if post.get("product_id") else False,
+            "quantity_affected": float(post.get("quantity_affected") or 0),
+            "user_id": order.user_id.id or partner.commercial_partner_id.user_id.id,
+        })
+        complaint.message_subscribe(partner_ids=partner.ids)
+        return request.redirect(complaint.get_portal_url())
+
+    def _qms_check_complaint_post(self, post, orders, products):
+        if not (post.get("subject") or "").strip():
+            return request.env._("Say in a few words what the complaint is about.")
+        order = False
+        if post.get("sale_order_id"):
+            try:
+                order_id = int(post["sale_order_id"])
+            except ValueError:
+                order_id = 0
+            order = orders.filtered(lambda o: o.id == order_id)
+            if not order:
+                return request.env._("This order is not one of your orders.")
+        if post.get("product_id"):
+            try:
+                product_id = int(post["product_id"])
+            except ValueError:
+                product_id = 0
+            if order:
+                # The customer's own order (checked just above): its products, as on sale's portal.
+                products = order.sudo().order_line.product_id
+            if product_id not in products.ids:
+                return request.env._("This product is not on your orders.")
+        try:
+            if float(post.get("quantity_affected") or 0) < 0:
+                raise ValueError
+        except ValueError:
+            return request.env._("The quantity affected must be a positive number.")
+        return False

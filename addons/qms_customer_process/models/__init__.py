@@ -20,3 +20,6 @@ from . import qms_satisfaction_survey
 from . import qms_satisfaction_score
 from . import survey_question
 from . import survey_user_input
+from . import qms_complaint_deadline
+from . import qms_customer_complaint
+from . import qms_quality_investigation

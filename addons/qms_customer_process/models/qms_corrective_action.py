@@ -52,6 +52,18 @@ class QmsCorrectiveAction(models.Model):
         tracking=True, copy=False,
         help="The responsible department's analysis of the causes of the dissatisfied item.",
     )
+    complaint_id = fields.Many2one(
+        "qms.customer.complaint", string="Complaint", index="btree_not_null", ondelete="restrict", tracking=True,
+    )
+    investigation_id = fields.Many2one(
+        "qms.quality.investigation", string="Quality Investigation", index="btree_not_null", ondelete="restrict",
+        tracking=True,
+    )
+
+    @api.onchange("investigation_id")
+    def _onchange_investigation_id(self):
+        if self.investigation_id.complaint_id and not self.complaint_id:
+            self.complaint_id = self.investigation_id.complaint_id
 
     @api.depends("due_date", "state")
     def _compute_is_overdue(self):
@@ -82,7 +94,7 @@ class QmsCorrectiveAction(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.corrective.action") or "/"
         actions = super().create(vals_list)
-        for action in actions:
+        for action in actions.filtered(lambda a: a.state == "open"):
             action.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=action.due_date,

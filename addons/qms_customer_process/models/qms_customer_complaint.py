@@ -1,0 +1,502 @@
+from datetime import timedelta
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import UserError, ValidationError
+
+from .qms_complaint_deadline import SEVERITIES
+
+OPEN_STATES = ("new", "acknowledged", "investigating")
+
+
+class QmsCustomerComplaint(models.Model):
+    _name = "qms.customer.complaint"
+    _description = "Customer Complaint"
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+    _primary_email = "email_from"
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    subject = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company,
+    )
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("acknowledged", "Acknowledged"),
+            ("investigating", "Investigating"),
+            ("proposed", "Solution Proposed"),
+            ("confirmed", "Customer Confirmed"),
+            ("closed", "Closed"),
+            ("rejected", "Rejected"),
+        ],
+        string="Status", default="new", required=True, tracking=True, index=True, copy=False,
+        group_expand="_group_expand_states",
+    )
+    # Customer and intake
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", tracking=True, index=True,
+        help="Left empty when the complaint came by email from an unknown address: assign it before acknowledging.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, string="Customer Company", index=True,
+    )
+    contact_name = fields.Char(string="Contact")
+    email_from = fields.Char(string="Email")
+    phone = fields.Char()
+    channel = fields.Selection(
+        [("email", "Email"), ("portal", "Portal"), ("phone", "Phone"), ("visit", "Visit"), ("other", "Other")],
+        required=True, default="phone", tracking=True,
+    )
+    date_received = fields.Datetime(
+        string="Received On", required=True, default=fields.Datetime.now, tracking=True, index=True,
+    )
+    salesperson_id = fields.Many2one(
+        "res.users", string="Salesperson", tracking=True, index=True,
+        compute="_compute_salesperson_id", store=True, readonly=False, precompute=True,
+    )
+    # What it is about
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", index="btree_not_null")
+    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
+    invoice_id = fields.Many2one(
+        "account.move", string="Invoice", index="btree_not_null",
+        domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]",
+    )
+    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True)
+    lot_id = fields.Many2one("stock.lot", string="Lot/Serial Number", domain="[('product_id', '=', product_id)]")
+    quantity_affected = fields.Float(digits="Product Unit of Measure")
+    complaint_type = fields.Selection(
+        [
+            ("quality", "Product Quality"),
+            ("delivery", "Delivery"),
+            ("service", "Service"),
+            ("documentation", "Documentation"),
+            ("other", "Other"),
+        ],
+        string="Type", required=True, default="quality", tracking=True, index=True,
+    )
+    severity = fields.Selection(SEVERITIES, required=True, default="minor", tracking=True, index=True)
+    description = fields.Html()
+    attachment_ids = fields.Many2many("ir.attachment", string="Photos and Documents")
+    # Handling
+    department_id = fields.Many2one(
+        "qms.review.role", string="Responsible Department", tracking=True, index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Owner", tracking=True, index=True, default=lambda self: self.env.user,
+        help="Who handles the complaint and gets the to-dos.",
+    )
+    containment_action = fields.Text(tracking=True)
+    solution = fields.Selection(
+        [
+            ("replace", "Replace"),
+            ("rework", "Rework"),
+            ("return", "Return"),
+            ("credit", "Credit Note"),
+            ("discount", "Discount"),
+            ("explanation", "Explanation"),
+        ],
+        tracking=True,
+    )
+    solution_note = fields.Text(string="Solution Details")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    compensation_amount = fields.Monetary(currency_field="currency_id", tracking=True)
+    customer_acceptance = fields.Selection(
+        [("accepted", "Accepted"), ("refused", "Refused")], tracking=True, copy=False,
+        help="The customer's answer to the proposed solution.",
+    )
+    customer_satisfaction = fields.Selection(
+        [
+            ("very_satisfied", "Very satisfied"),
+            ("satisfied", "Satisfied"),
+            ("neutral", "Neutral"),
+            ("dissatisfied", "Dissatisfied"),
+            ("very_dissatisfied", "Very dissatisfied"),
+        ],
+        string="Satisfaction with the Handling", tracking=True, copy=False,
+    )
+    customer_feedback = fields.Text(copy=False)
+    reject_reason = fields.Text(string="Rejection Reason", tracking=True, copy=False)
+    closure_note = fields.Text(string="Closure Verification", copy=False)
+    closed_by_id = fields.Many2one("res.users", string="Closure Verified By", readonly=True, copy=False)
+    date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True, copy=False)
+    date_proposed = fields.Datetime(string="Solution Proposed On", readonly=True, copy=False)
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False, index=True)
+    # Deadlines and analysis
+    date_acknowledge_deadline = fields.Datetime(
+        string="Acknowledge By", compute="_compute_deadlines", store=True, readonly=True,
+    )
+    date_response_deadline = fields.Datetime(
+        string="Respond By", compute="_compute_deadlines", store=True, readonly=True,
+    )
+    is_acknowledge_overdue = fields.Boolean(
+        compute="_compute_overdue", search="_search_is_acknowledge_overdue", string="Acknowledgement Overdue",
+    )
+    is_response_overdue = fields.Boolean(
+        compute="_compute_overdue", search="_search_is_response_overdue", string="Response Overdue",
+    )
+    is_recurrence = fields.Boolean(
+        string="Recurrence", compute="_compute_is_recurrence", store=True,
+        help="The same product had a complaint of the same type within the recurrence window.",
+    )
+    days_to_close = fields.Float(
+        string="Days to Close", compute="_compute_days_to_close", store=True, aggregator="avg", digits=(16, 1),
+    )
+    investigation_ids = fields.One2many("qms.quality.investigation", "complaint_id", string="Quality Investigations")
+    investigation_count = fields.Integer(compute="_compute_investigation_count", string="Investigations")
+    root_cause_category = fields.Selection(
+        selection=lambda self: self.env["qms.quality.investigation"]._fields["root_cause_category"].selection,
+        string="Root-Cause Category", compute="_compute_root_cause_category", store=True, index=True,
+    )
+    corrective_action_ids = fields.One2many("qms.corrective.action", "complaint_id", string="Corrective Actions")
+    investigation_required = fields.Boolean(compute="_compute_investigation_required")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
+
+    @api.depends("partner_id", "sale_order_id")
+    def _compute_salesperson_id(self):
+        for complaint in self:
+            complaint.salesperson_id = (
+                complaint.sale_order_id.user_id
+                or complaint.partner_id.user_id
+                or complaint.partner_id.commercial_partner_id.user_id
+                or complaint.salesperson_id
+            )
+
+    @api.depends("date_received", "severity", "company_id")
+    def _compute_deadlines(self):
+        Deadline = self.env["qms.complaint.deadline"]
+        for complaint in self:
+            deadline = Deadline._for(complaint.severity, complaint.company_id)
+            if not complaint.date_received or not deadline:
+                complaint.date_acknowledge_deadline = complaint.date_response_deadline = False
+                continue
+            complaint.date_acknowledge_deadline = complaint.date_received + timedelta(hours=deadline.acknowledge_hours)
+            complaint.date_response_deadline = complaint.date_received + timedelta(days=deadline.respond_days)
+
+    @api.depends("state", "date_acknowledge_deadline", "date_response_deadline")
+    def _compute_overdue(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            complaint.is_acknowledge_overdue = bool(
+                complaint.state == "new" and complaint.date_acknowledge_deadline
+                and complaint.date_acknowledge_deadline < now
+            )
+            complaint.is_response_overdue = bool(
+                complaint.state in OPEN_STATES and complaint.date_response_deadline
+                and complaint.date_response_deadline < now
+            )
+
+    def _search_overdue(self, states, deadline_field, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue complaints."))
+        domain = [("state", "in", states), (deadline_field, "<", fields.Datetime.now())]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    def _search_is_acknowledge_overdue(self, operator, value):
+        return self._search_overdue(["new"], "date_acknowledge_deadline", operator, value)
+
+    def _search_is_response_overdue(self, operator, value):
+        return self._search_overdue(list(OPEN_STATES), "date_response_deadline", operator, value)
+
+    @api.depends("product_id", "complaint_type", "date_received", "company_id")
+    def _compute_is_recurrence(self):
+        Deadline = self.env["qms.complaint.deadline"]
+        for complaint in self:
+            if not (complaint.product_id and complaint.date_received):
+                complaint.is_recurrence = False
+                continue
+            window = Deadline._for(complaint.severity, complaint.company_id).recurrence_days or 90
+            # Earlier complaints about the same product and type, whoever may read them: the flag
+            # is a fact about the company's complaints record (procedure 10.2, recurrence).
+            complaint.is_recurrence = bool(self.sudo().search_count([
+                ("id", "!=", complaint._origin.id or 0),
+                ("company_id", "=", complaint.company_id.id),
+                ("product_id", "=", complaint.product_id.id),
+                ("complaint_type", "=", complaint.complaint_type),
+                ("state", "!=", "rejected"),
+                ("date_received", "<=", complaint.date_received),
+                ("date_received", ">=", complaint.date_received - timedelta(days=window)),
+            ], limit=1))
+
+    @api.depends("date_received", "date_closed")
+    def _compute_days_to_close(self):
+        for complaint in self:
+            if complaint.date_closed and complaint.date_received:
+                complaint.days_to_close = (complaint.date_closed - complaint.date_received).total_seconds() / 86400
+            else:
+                complaint.days_to_close = 0.0
+
+    @api.depends("investigation_ids")
+    def _compute_investigation_count(self):
+        for complaint in self:
+            complaint.investigation_count = len(complaint.investigation_ids)
+
+    @api.depends("investigation_ids.root_cause_category", "investigation_ids.state")
+    def _compute_root_cause_category(self):
+        for complaint in self:
+            investigations = complaint.investigation_ids.filtered(lambda inv: inv.state != "cancel")
+            complaint.root_cause_category = investigations[-1:].root_cause_category
+
+    @api.depends("severity")
+    def _compute_investigation_required(self):
+        for complaint in self:
+            complaint.investigation_required = complaint.severity in ("major", "critical")
+
+    def _compute_access_url(self):
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
+
+    # ------------------------------------------------------------------
+    # Constraints and CRUD
+    # ------------------------------------------------------------------
+
+    @api.constrains("date_received")
+    def _check_date_received(self):
+        for complaint in self:
+            if complaint.date_received and complaint.date_received > fields.Datetime.now() + timedelta(minutes=5):
+                raise ValidationError(self.env._("A complaint cannot be received in the future."))
+
+    @api.constrains("compensation_amount", "quantity_affected")
+    def _check_amounts(self):
+        for complaint in self:
+            if complaint.compensation_amount < 0 or complaint.quantity_affected < 0:
+                raise ValidationError(self.env._("The compensation and the quantity affected cannot be negative."))
+
+    @api.constrains("sale_order_id", "picking_id", "invoice_id", "partner_id")
+    def _check_documents_of_customer(self):
+        for complaint in self:
+            customer = complaint.partner_id.commercial_partner_id
+            if not customer:
+                continue
+            for document in (complaint.sale_order_id, complaint.picking_id, complaint.invoice_id):
+                if document and document.partner_id.commercial_partner_id != customer:
+                    raise ValidationError(self.env._(
+                        "%(document)s is not a document of %(customer)s.",
+                        document=document.display_name, customer=customer.display_name,
+                    ))
+
+    @api.constrains("state", "severity")
+    def _check_investigation_before_closing(self):
+        for complaint in self:
+            if complaint.state != "closed" or complaint.severity not in ("major", "critical"):
+                continue
+            investigations = complaint.investigation_ids.filtered(lambda inv: inv.state != "cancel")
+            if not investigations or any(inv.state != "closed" for inv in investigations):
+                raise ValidationError(self.env._(
+                    "%s is a major quality problem: it closes only once its quality investigation is closed "
+                    "(procedure 5.9.5).", complaint.name,
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                # Every complaint gets its number, whoever records it (a portal customer, the mail
+                # gateway): procedure 8.2.1, complaints are recorded.
+                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("qms.customer.complaint") or "/"
+        complaints = super().create(vals_list)
+        for complaint in complaints:
+            complaint._qms_schedule_deadline_activity()
+        return complaints
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("qms_complaint_transition"):
+            raise UserError(self.env._("Change the status of a complaint with its buttons."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_handled(self):
+        if any(complaint.state != "new" for complaint in self):
+            raise UserError(self.env._("A complaint that was handled, closed or rejected is a record: it cannot be deleted."))
+
+    def _qms_schedule_deadline_activity(self):
+        """The owner's to-do for the next deadline; a deadline already past gets today's date
+        and the complaint shows as overdue (nothing refused, nothing lost)."""
+        today = fields.Date.context_today(self)
+        for complaint in self:
+            if complaint.state == "new":
+                deadline, summary = complaint.date_acknowledge_deadline, self.env._("Acknowledge complaint %s", complaint.name)
+            elif complaint.state in ("acknowledged", "investigating"):
+                deadline, summary = complaint.date_response_deadline, self.env._("Propose a solution for %s", complaint.name)
+            else:
+                continue
+            user = (complaint.user_id | complaint.salesperson_id).filtered(
+                lambda u: not u.share and not u._is_superuser()
+            )[:1]
+            if not user:
+                continue  # no owner yet: the complaint shows under "Unassigned" and overdue
+            date_deadline = max(deadline.date(), today) if deadline else today
+            complaint.activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=date_deadline, user_id=user.id, summary=summary,
+            )
+
+    # ------------------------------------------------------------------
+    # Stage machine
+    # ------------------------------------------------------------------
+
+    def _qms_transition(self, from_states, to_state, vals=None):
+        for complaint in self:
+            if complaint.state not in from_states:
+                raise UserError(self.env._(
+                    "%(complaint)s is %(state)s: this step is not possible now.",
+                    complaint=complaint.name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[complaint.state],
+                ))
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        self.with_context(qms_complaint_transition=True).write(dict(vals or {}, state=to_state))
+        self._qms_schedule_deadline_activity()
+        return True
+
+    def _qms_is_quality(self):
+        return self.env.user.has_group("qms_customer_process.group_qms_quality")
+
+    def action_acknowledge(self):
+        for complaint in self:
+            if not complaint.partner_id:
+                raise UserError(self.env._("Assign the customer of %s before acknowledging it.", complaint.name))
+        return self._qms_transition(("new",), "acknowledged", {"date_acknowledged": fields.Datetime.now()})
+
+    def action_investigate(self):
+        for complaint in self:
+            if not complaint.partner_id:
+                raise UserError(self.env._("Assign the customer of %s before investigating it.", complaint.name))
+            complaint._qms_transition(("new", "acknowledged"), "investigating", {
+                "date_acknowledged": complaint.date_acknowledged or fields.Datetime.now(),
+            })
+        for complaint in self.filtered(lambda c: c.investigation_required and not c.investigation_ids):
+            complaint._qms_create_investigation()
+        return True
+
+    def action_open_investigation(self):
+        self.ensure_one()
+        investigation = self.investigation_ids.filtered(lambda inv: inv.state != "cancel")[:1] \
+            or self._qms_create_investigation()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "qms.quality.investigation",
+            "res_id": investigation.id,
+            "view_mode": "form",
+        }
+
+    def _qms_create_investigation(self):
+        self.ensure_one()
+        Investigation = self.env["qms.quality.investigation"]
+        if self.investigation_required and not Investigation.has_access("create"):
+            # A major quality problem that caused a complaint must get a quality investigation
+            # (procedure 5.9.5), whoever moves the complaint to investigation.
+            Investigation = Investigation.sudo()
+        return Investigation.create({
+            "complaint_id": self.id,
+            "company_id": self.company_id.id,
+            "user_id": (self.user_id or self.env.user).id,
+            "department_id": self.department_id.id,
+            "problem_description": tools.html2plaintext(self.description or "") or self.subject,
+        })
+
+    def action_propose(self):
+        for complaint in self:
+            if not complaint.solution:
+                raise UserError(self.env._("Choose the solution proposed to the customer for %s.", complaint.name))
+        return self._qms_transition(("acknowledged", "investigating"), "proposed", {
+            "date_proposed": fields.Datetime.now(), "customer_acceptance": False,
+        })
+
+    def action_customer_accept(self):
+        return self._qms_transition(("proposed",), "confirmed", {"customer_acceptance": "accepted"})
+
+    def action_customer_refuse(self):
+        for complaint in self:
+            if not (complaint.customer_feedback or "").strip():
+                raise UserError(self.env._("Record why the customer refused the solution for %s.", complaint.name))
+        return self._qms_transition(("proposed",), "investigating", {"customer_acceptance": "refused"})
+
+    def action_close(self):
+        if not self._qms_is_quality():
+            raise UserError(self.env._("Only quality verifies and closes a complaint."))
+        for complaint in self:
+            if not (complaint.closure_note or "").strip():
+                raise UserError(self.env._("Record how quality verified the closure of %s.", complaint.name))
+        return self._qms_transition(("confirmed",), "closed", {
+            "date_closed": fields.Datetime.now(), "closed_by_id": self.env.user.id,
+        })
+
+    def action_reject(self):
+        if not self._qms_is_quality():
+            raise UserError(self.env._("Only quality rejects a complaint."))
+        for complaint in self:
+            if not (complaint.reject_reason or "").strip():
+                raise UserError(self.env._("Say why %s is not a valid complaint before rejecting it.", complaint.name))
+        return self._qms_transition(("new", "acknowledged", "investigating"), "rejected", {
+            "date_closed": fields.Datetime.now(), "closed_by_id": self.env.user.id,
+        })
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A complaint from an email sent to the complaints alias; an unknown sender is kept in
+        the email field and the customer is left to assign."""
+        email = tools.email_normalize(msg_dict.get("email_from") or "")
+        partner = msg_dict.get("author_id") and self.env["res.partner"].browse(msg_dict["author_id"])
+        if not partner and email:
+            partner = self.env["res.partner"].search([("email_normalized", "=", email)], limit=1)
+        name, _email = tools.parse_contact_from_email(msg_dict.get("email_from") or "")
+        defaults = {
+            "name": "/",
+            "subject": msg_dict.get("subject") or self.env._("Complaint by email"),
+            "description": msg_dict.get("body"),
+            "email_from": msg_dict.get("email_from"),
+            "contact_name": name or (partner.name if partner else False),
+            "channel": "email",
+            "partner_id": partner.id if partner else False,
+            "user_id": False,
+        }
+        defaults.update(custom_values or {})
+        return super().message_new(msg_dict, custom_values=defaults)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        for complaint in self:
+            if complaint.partner_id:
+                complaint._message_add_suggested_recipient(
+                    recipients, partner=complaint.partner_id, reason=self.env._("Customer"),
+                )
+            elif complaint.email_from:
+                complaint._message_add_suggested_recipient(
+                    recipients, email=complaint.email_from, reason=self.env._("Customer Email"),
+                )
+        return recipients
+
+    @api.model
+    def _qms_pareto(self, groupby, domain=None):
+        """Rows of a Pareto analysis: each value of ``groupby`` with its count, its share and the
+        cumulative share, largest first."""
+        groups = self._read_group(domain or [], [groupby], ["__count"], order="__count desc")
+        total = sum(count for _key, count in groups) or 1
+        field = self._fields[groupby]
+        labels = dict(field._description_selection(self.env)) if field.type == "selection" else {}
+        rows, cumulative = [], 0
+        for key, count in groups:
+            cumulative += count
+            rows.append({
+                "key": key.id if isinstance(key, models.BaseModel) else key,
+                "label": key.display_name if isinstance(key, models.BaseModel) else labels.get(key, key),
+                "count": count,
+                "percent": 100.0 * count / total,
+                "cumulative_percent": 100.0 * cumulative / total,
+            })
+        return rows
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Complaint %s", self.name)
