@@ -1,3 +1,9 @@
+import os
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -11,6 +17,39 @@ DEPARTMENT_GROUPS = {
     "general_manager": "qms_customer_process.group_qms_general_manager",
 }
 SPECIAL_DEPARTMENTS = ["rd", "production", "procurement", "quality", "finance"]
+
+
+def require_tool(testcase, *names):
+    """Skip when a system tool is missing, except under CI where it must be there."""
+    missing = [name for name in names if not shutil.which(name)]
+    if missing:
+        message = f"missing system tools: {', '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            testcase.fail(message)
+        testcase.skipTest(message)
+
+
+def load_chinese(env, overwrite=False):
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(
+        ["zh_CN"], overwrite=overwrite)
+
+
+def render_pdf(testcase, report, records, **context):
+    """A real PDF through wkhtmltopdf (call it from an HttpCase, which serves the report assets),
+    read back: (fonts, text). pdftotext returns some CJK glyphs as Kangxi radicals (⾮ for 非):
+    the text is given in NFKC form."""
+    require_tool(testcase, "wkhtmltopdf", "pdffonts", "pdftotext")
+    pdf = testcase.env["ir.actions.report"].with_context(force_report_rendering=True, **context)._render_qweb_pdf(
+        report, records.ids)[0]
+    testcase.assertTrue(pdf.startswith(b"%PDF"))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
+                              capture_output=True, text=True, check=True).stdout
+    return fonts, unicodedata.normalize("NFKC", text)
 
 
 class QmsCase(TransactionCase):

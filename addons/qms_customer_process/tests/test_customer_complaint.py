@@ -1,5 +1,3 @@
-import subprocess
-import tempfile
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -9,8 +7,7 @@ from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import QmsCase
-from .test_report import require_tool
+from .common import QmsCase, load_chinese, render_pdf
 
 REPORT = "qms_customer_process.action_report_customer_complaint"
 
@@ -362,8 +359,7 @@ class TestComplaintReport(ComplaintCase):
         self.assertIn("Noto Sans CJK SC", html)
 
     def test_html_in_partner_language(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        load_chinese(self.env)
         self.customer.lang = "zh_CN"
         complaint = self._complaint(severity="major")
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, complaint.ids)[0].decode()
@@ -381,20 +377,10 @@ class TestComplaintPdf(HttpCase, ComplaintCase):
     """A real PDF through wkhtmltopdf (an HttpCase: wkhtmltopdf loads the assets from the server)."""
 
     def test_pdf_prints_chinese_glyphs(self):
-        require_tool(self, "wkhtmltopdf", "pdffonts")
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        load_chinese(self.env)
         self.customer.lang = "zh_CN"
         complaint = self._complaint(severity="major", containment_action="Lot 2611 blocked")
-        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            REPORT, complaint.ids)[0]
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                                  capture_output=True, text=True, check=True).stdout
+        fonts, text = render_pdf(self, REPORT, complaint)
         # pdftotext reads some glyphs back as CJK radicals (户 as U+2F3E): check words without them.
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("产品质量", text)

@@ -1,23 +1,10 @@
-import os
-import shutil
-import subprocess
-import tempfile
-
 from odoo.tests import HttpCase, tagged
 
-from .common import SPECIAL_DEPARTMENTS, QmsCase
+from .common import SPECIAL_DEPARTMENTS, QmsCase, load_chinese, render_pdf
 
 REPORT = "qms_customer_process.action_report_contract_review"
 
 
-def require_tool(testcase, *names):
-    """Skip when a system tool is missing, except under CI where it must be there."""
-    missing = [name for name in names if not shutil.which(name)]
-    if missing:
-        message = f"missing system tools: {', '.join(missing)}"
-        if os.environ.get("CI") == "true":
-            testcase.fail(message)
-        testcase.skipTest(message)
 
 
 @tagged("post_install", "-at_install")
@@ -47,8 +34,7 @@ class TestContractReviewReport(QmsCase):
         self.assertIn("General Manager&#39;s Approval", html.replace("'", "&#39;"))
 
     def test_html_in_partner_language(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        load_chinese(self.env)
         self.customer.lang = "zh_CN"
         order = self._reviewed_order()
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, order.ids)[0].decode()
@@ -69,20 +55,10 @@ class TestContractReviewPdf(HttpCase, QmsCase):
     _reviewed_order = TestContractReviewReport._reviewed_order
 
     def test_pdf_prints_chinese_glyphs(self):
-        require_tool(self, "wkhtmltopdf", "pdffonts")
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        load_chinese(self.env)
         self.customer.lang = "zh_CN"
         order = self._reviewed_order()
-        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            REPORT, order.ids)[0]
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                                  capture_output=True, text=True, check=True).stdout
+        fonts, text = render_pdf(self, REPORT, order)
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("合同/订单评审表", text.replace(" ", ""))
         self.assertIn("品质部", text)

@@ -1,14 +1,11 @@
 import json
-import subprocess
-import tempfile
 from datetime import timedelta
 
 from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import QmsCase
-from .test_report import require_tool
+from .common import QmsCase, load_chinese, render_pdf
 
 REPORT_REQUEST = "qms_customer_process.action_report_sample_request"
 REPORT_APPROVAL = "qms_customer_process.action_report_sample_approval"
@@ -474,8 +471,7 @@ class TestSampleReports(SampleCase):
         self.assertIn("SF0001", html)
 
     def test_reports_in_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        load_chinese(self.env)
         self.customer.lang = "zh_CN"
         sample = self._sent(self._sample(purpose="new_development"))
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT_REQUEST, sample.ids)[0].decode()
@@ -504,20 +500,10 @@ class TestSampleReportsPdf(HttpCase, SampleCase):
     assets from the test server (in a TransactionCase it waits on the registry forever)."""
 
     def test_approval_pdf_prints_chinese_glyphs(self):
-        require_tool(self, "wkhtmltopdf", "pdffonts", "pdftotext")
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"])
+        load_chinese(self.env)
         self.customer.lang = "zh_CN"
         sample = self._sent(self._sample())
-        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            REPORT_APPROVAL, sample.ids)[0]
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                                  capture_output=True, text=True, check=True).stdout
+        fonts, text = render_pdf(self, REPORT_APPROVAL, sample)
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("样品承认书", text.replace(" ", ""))
         self.assertIn("签字", text)

@@ -1,12 +1,9 @@
-import subprocess
-import tempfile
-import unicodedata
 
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
+from .common import load_chinese, render_pdf
 from .satisfaction_common import DIMENSIONS, SatisfactionCase
-from .test_report import require_tool
 
 REPORT = "qms_customer_process.action_report_satisfaction_analysis"
 
@@ -110,8 +107,7 @@ class TestSatisfactionAnalysis(AnalysisData):
         self.assertEqual(analysis.action_print()["report_name"], "qms_customer_process.report_satisfaction_analysis")
 
     def test_chinese(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"], overwrite=True)
+        load_chinese(self.env, overwrite=True)
         self._load()
         analysis = self.env["qms.satisfaction.analysis"].with_context(lang="zh_CN").create({"campaign_id": self.current.id})
         html = str(analysis.report_html)
@@ -134,34 +130,18 @@ class TestSatisfactionAnalysis(AnalysisData):
 @tagged("post_install", "-at_install")
 class TestSatisfactionAnalysisPdf(HttpCase, AnalysisData):
     def test_pdf(self):
-        require_tool(self, "wkhtmltopdf", "pdftotext")
         self._load()
         analysis = self.env["qms.satisfaction.analysis"].create({"campaign_id": self.current.id})
-        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            REPORT, analysis.ids)[0]
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                                  capture_output=True, text=True, check=True).stdout
+        _fonts, text = render_pdf(self, REPORT, analysis)
         self.assertIn("Customer Satisfaction Statistical Analysis Report", text)
         self.assertIn("78.89", text)
         self.assertIn("Gamma Gears", text)
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])._update_translations(["zh_CN"], overwrite=True)
-        pdf = self.env["ir.actions.report"].with_context(force_report_rendering=True, lang="zh_CN")._render_qweb_pdf(
-            REPORT, analysis.ids)[0]
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-            handle.write(pdf)
-            handle.flush()
-            text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                                  capture_output=True, text=True, check=True).stdout
-        # pdftotext gives some CJK glyphs as Kangxi radicals (⾮ for 非): compare the NFKC forms.
-        text = unicodedata.normalize("NFKC", text)
+        load_chinese(self.env, overwrite=True)
+        fonts, text = render_pdf(self, REPORT, analysis, lang="zh_CN")
         self.assertIn("顾客满意度统计分析报表", text.replace(" ", ""))
         self.assertIn("非常满意", text)
         self.assertIn("进行中", text, "the follow-up status in Chinese")
+        self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
 
     def test_customer_answers_own_invitation_only(self):
         survey = self._survey(self.customer_a, self.current)
