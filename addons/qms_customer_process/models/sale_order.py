@@ -239,6 +239,18 @@ class SaleOrder(models.Model):
         commitment.message_post(body=self.env._("Extended with the products of the delivered special order %s.", self.name))
         return True
 
+    def action_qms_open_quotation(self):
+        """From the review form to the standard quotation form (sales)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("sale.view_order_form").id, "form")],
+            "target": "current",
+        }
+
     def action_quotation_send(self):
         for order in self:
             error = order._qms_send_error()

@@ -454,6 +454,10 @@ class TestQuotationForm(QmsCase):
             self.assertEqual(form.partner_id, self.customer)
             self.assertEqual(len(form.qms_review_line_ids), 6)
             self.assertEqual(len(form.order_line), 1)
+        form = Form(order.with_user(self.salesman), view=review_form)
+        self.assertEqual(form.qms_contract_type, "special")
+        self.assertEqual(order.with_user(self.salesman).action_qms_open_quotation()["views"][0][0],
+                         self.env.ref("sale.view_order_form").id)
         action = self._line(order, "quality").with_user(self.reviewers["quality"]).action_open_order()
         self.assertEqual(action["views"][0][0], self.env.ref(review_form).id)
         self.assertEqual(action["res_id"], order.id)
