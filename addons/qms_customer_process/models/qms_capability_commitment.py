@@ -5,8 +5,9 @@ from odoo.exceptions import UserError, ValidationError
 class QmsCapabilityCommitment(models.Model):
     _name = "qms.capability.commitment"
     _description = "Capability Commitment (Initial Review)"
-    _inherit = ["mail.thread"]
+    _inherit = ["qms.workflow.mixin", "mail.thread"]
     _order = "date_from desc, id desc"
+    _qms_transition_fields = ("state", "approved_by_id", "approved_on", "source_order_ids")
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -67,20 +68,23 @@ class QmsCapabilityCommitment(models.Model):
         if any(c.state != "draft" for c in self):
             raise UserError(self.env._("Only draft capability commitments can be deleted; archive the others."))
 
-    def _check_general_manager(self):
-        if not self.env.user.has_group("qms_customer_process.group_qms_general_manager"):
-            raise UserError(self.env._("Only the general manager approves capability commitments."))
+    def _qms_check_general_manager(self, message):
+        self._qms_check_role(["qms_customer_process.group_qms_general_manager"], message)
 
     def action_approve(self):
-        self._check_general_manager()
+        self._qms_check_general_manager(self.env._("Only the general manager approves capability commitments."))
         if any(c.state != "draft" for c in self):
             raise UserError(self.env._("Only draft capability commitments can be approved."))
-        self.write({"state": "approved", "approved_by_id": self.env.user.id, "approved_on": fields.Datetime.now()})
+        self._qms_write_transition({
+            "state": "approved", "approved_by_id": self.env.user.id, "approved_on": fields.Datetime.now(),
+        })
         return True
 
     def action_cancel(self):
-        self._check_general_manager()
-        self.write({"state": "cancel"})
+        self._qms_check_general_manager(self.env._("Only the general manager cancels capability commitments."))
+        if any(c.state == "cancel" for c in self):
+            raise UserError(self.env._("This capability commitment is already cancelled."))
+        self._qms_write_transition({"state": "cancel"})
         return True
 
     @api.model

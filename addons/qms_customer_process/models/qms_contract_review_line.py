@@ -1,14 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-PROTECTED_FIELDS = {"order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on"}
-
 
 class QmsContractReviewLine(models.Model):
     _name = "qms.contract.review.line"
     _description = "Contract Review Line"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "order_id, revision desc, sequence, id"
+    _qms_transition_fields = ("order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on")
     _rec_names_search = ["order_id", "role_id"]
 
     order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade", index=True)
@@ -114,13 +113,10 @@ class QmsContractReviewLine(models.Model):
         return lines
 
     def write(self, vals):
-        # Decisions are written by _qms_decide (as superuser, after its checks); a user only
-        # fills the conditions and the comment of a pending line of his department.
-        if not self.env.su:
-            if any(line.decision != "pending" for line in self):
-                raise UserError(self.env._("A decided review line is a record: it cannot be changed."))
-            if PROTECTED_FIELDS & set(vals):
-                raise UserError(self.env._("Decide a review line with Accept or Reject."))
+        # Decisions are written by _qms_decide (after its checks); a user only fills the
+        # conditions and the comment of a pending line of his department.
+        if not self.env.su and any(line.decision != "pending" for line in self):
+            raise UserError(self.env._("A decided review line is a record: it cannot be changed."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -129,6 +125,7 @@ class QmsContractReviewLine(models.Model):
 
     def action_accept(self, conditions=None):
         """Accept the line; with conditions (argument or field) the decision is 'conditional'."""
+        self._qms_check_text(conditions, self.env._("The conditions of an acceptance"))
         for line in self:
             line._qms_check_can_decide()
             conditions = conditions or line.conditions
@@ -137,6 +134,7 @@ class QmsContractReviewLine(models.Model):
 
     def action_reject(self, comment=None):
         """Reject the line; a comment (argument or field) is required."""
+        self._qms_check_text(comment, self.env._("The comment of a rejection"))
         for line in self:
             line._qms_check_can_decide()
             comment = comment or line.comment
@@ -182,7 +180,7 @@ class QmsContractReviewLine(models.Model):
             vals["conditions"] = conditions
         if comment is not None:
             vals["comment"] = comment
-        # sudo: the procedure gives the decision of a line to its department's members, which
-        # _qms_check_can_decide has just verified; the line's own fields stay closed to writes.
-        self.sudo().write(vals)
+        # The procedure gives the decision of a line to its department's members, which
+        # _qms_check_can_decide has just verified.
+        self._qms_write_transition(vals)
         self.order_id._qms_after_decision(self)

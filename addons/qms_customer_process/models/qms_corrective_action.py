@@ -1,12 +1,15 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class QmsCorrectiveAction(models.Model):
     _name = "qms.corrective.action"
     _description = "Corrective Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "due_date, id"
+    _qms_transition_fields = (
+        "state", "implemented_on", "verified_by_id", "verified_on", "effective", "satisfaction_survey_id",
+    )
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     description = fields.Text(required=True, tracking=True)
@@ -117,19 +120,34 @@ class QmsCorrectiveAction(models.Model):
                 raise UserError(self.env._("Describe what was implemented for %s.", action.name))
             if action.satisfaction_survey_id and not (action.cause_analysis or "").strip():
                 raise UserError(self.env._("Give the cause analysis of the dissatisfied item of %s.", action.name))
-            if self.env.user != action.user_id and not self.env.user.has_group("qms_customer_process.group_qms_quality"):
-                raise UserError(self.env._("Only the owner of %s, or quality, marks it implemented.", action.name))
-        self.write({"state": "done", "implemented_on": fields.Date.context_today(self)})
+            if not self.env.su and self.env.user != action.user_id \
+                    and not self.env.user.has_group("qms_customer_process.group_qms_quality"):
+                raise AccessError(self.env._("Only the owner of %s, or quality, marks it implemented.", action.name))
+        self._qms_write_transition({"state": "done", "implemented_on": fields.Date.context_today(self)})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_verify(self, effective=True, note=None):
-        """Verify an implemented action; not effective reopens it for its owner."""
+        """Verify an implemented action: ``effective`` is True or "effective", False or
+        "not_effective"; not effective reopens the action for its owner."""
+        if effective in (True, "effective"):
+            effective = True
+        elif effective in (False, "not_effective"):
+            effective = False
+        else:
+            raise UserError(self.env._(
+                "The verification of a corrective action is effective or not effective, not %r.", effective,
+            ))
+        if note is not None and note is not False and not isinstance(note, str):
+            raise UserError(self.env._("The verification note of a corrective action is a text."))
         for action in self:
+            if not action._qms_can_verify():
+                raise AccessError(self.env._(
+                    "You are not allowed to verify %s: quality verifies it (sales for a satisfaction follow-up), "
+                    "never its owner.", action.name,
+                ))
             if action.state != "done":
                 raise UserError(self.env._("Only an implemented corrective action can be verified."))
-            if not action._qms_can_verify():
-                raise UserError(self.env._("You are not allowed to verify %s.", action.name))
             if not effective and not (note or action.verification_note or "").strip():
                 raise UserError(self.env._("Say why %s is not effective.", action.name))
         vals = {
@@ -140,7 +158,7 @@ class QmsCorrectiveAction(models.Model):
         }
         if note:
             vals["verification_note"] = note
-        self.write(vals)
+        self._qms_write_transition(vals)
         if not effective:
             for action in self:
                 action.activity_schedule(
@@ -155,11 +173,10 @@ class QmsCorrectiveAction(models.Model):
         return self.action_verify(effective=False)
 
     def action_cancel(self):
-        if not self.env.user.has_group("qms_customer_process.group_qms_quality"):
-            raise UserError(self.env._("Only quality cancels a corrective action."))
-        if any(action.state == "verified" for action in self):
-            raise UserError(self.env._("A verified corrective action cannot be cancelled."))
-        self.write({"state": "cancel"})
+        self._qms_check_role(["qms_customer_process.group_qms_quality"], self.env._("Only quality cancels a corrective action."))
+        if any(action.state in ("verified", "cancel") for action in self):
+            raise UserError(self.env._("A verified or cancelled corrective action cannot be cancelled."))
+        self._qms_write_transition({"state": "cancel"})
         return True
 
     def _qms_can_verify(self):
@@ -168,6 +185,8 @@ class QmsCorrectiveAction(models.Model):
         self.ensure_one()
         if self.env.user == self.user_id:
             return False
+        if self.env.su:
+            return True
         if self.satisfaction_survey_id:
             # Procedure 5.9.4: the sales department checks the improvement of a dissatisfied item.
             return self.env.user.has_group("sales_team.group_sale_salesman")

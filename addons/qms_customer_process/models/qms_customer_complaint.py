@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .qms_complaint_deadline import SEVERITIES
 
@@ -11,9 +11,12 @@ OPEN_STATES = ("new", "acknowledged", "investigating")
 class QmsCustomerComplaint(models.Model):
     _name = "qms.customer.complaint"
     _description = "Customer Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
+    _inherit = ["qms.workflow.mixin", "portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
     _order = "date_received desc, id desc"
     _primary_email = "email_from"
+    _qms_transition_fields = (
+        "state", "customer_acceptance", "closed_by_id", "date_acknowledged", "date_proposed", "date_closed",
+    )
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
     subject = fields.Char(required=True, tracking=True)
@@ -307,11 +310,6 @@ class QmsCustomerComplaint(models.Model):
             complaint._qms_schedule_deadline_activity()
         return complaints
 
-    def write(self, vals):
-        if "state" in vals and not self.env.context.get("qms_complaint_transition"):
-            raise UserError(self.env._("Change the status of a complaint with its buttons."))
-        return super().write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_handled(self):
         if any(complaint.state != "new" for complaint in self):
@@ -350,21 +348,41 @@ class QmsCustomerComplaint(models.Model):
                     complaint=complaint.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[complaint.state],
                 ))
-        self.activity_feedback(["mail.mail_activity_data_todo"])
-        self.with_context(qms_complaint_transition=True).write(dict(vals or {}, state=to_state))
+        # sudo: the handler's to-dos are closed by whoever moves the complaint on.
+        self.sudo().activity_feedback(["mail.mail_activity_data_todo"])
+        self._qms_write_transition(dict(vals or {}, state=to_state))
         self._qms_schedule_deadline_activity()
         return True
 
-    def _qms_is_quality(self):
-        return self.env.user.has_group("qms_customer_process.group_qms_quality")
+    def _qms_check_handler(self):
+        """Quality, or the complaint's owner or salesperson, or a sales manager, moves the
+        complaint on (procedure 8.2.1: sales receives it, quality handles it)."""
+        if self.env.su or self.env.user.has_group("qms_customer_process.group_qms_quality") \
+                or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        for complaint in self:
+            if self.env.user not in complaint.user_id | complaint.salesperson_id:
+                raise AccessError(self.env._(
+                    "Only quality, or the owner or the salesperson of %s, moves it on.", complaint.name,
+                ))
+
+    def _qms_check_sales(self):
+        """The customer's answer to a solution is recorded by sales (or by the customer on the
+        portal), not by the departments."""
+        self._qms_check_role(
+            ["sales_team.group_sale_salesman"],
+            self.env._("Only sales record the customer's answer to the proposed solution."),
+        )
 
     def action_acknowledge(self):
+        self._qms_check_handler()
         for complaint in self:
             if not complaint.partner_id:
                 raise UserError(self.env._("Assign the customer of %s before acknowledging it.", complaint.name))
         return self._qms_transition(("new",), "acknowledged", {"date_acknowledged": fields.Datetime.now()})
 
     def action_investigate(self):
+        self._qms_check_handler()
         for complaint in self:
             if not complaint.partner_id:
                 raise UserError(self.env._("Assign the customer of %s before investigating it.", complaint.name))
@@ -402,6 +420,7 @@ class QmsCustomerComplaint(models.Model):
         })
 
     def action_propose(self):
+        self._qms_check_handler()
         for complaint in self:
             if not complaint.solution:
                 raise UserError(self.env._("Choose the solution proposed to the customer for %s.", complaint.name))
@@ -410,17 +429,20 @@ class QmsCustomerComplaint(models.Model):
         })
 
     def action_customer_accept(self):
+        self._qms_check_sales()
         return self._qms_transition(("proposed",), "confirmed", {"customer_acceptance": "accepted"})
 
     def action_customer_refuse(self):
+        self._qms_check_sales()
         for complaint in self:
             if not (complaint.customer_feedback or "").strip():
                 raise UserError(self.env._("Record why the customer refused the solution for %s.", complaint.name))
         return self._qms_transition(("proposed",), "investigating", {"customer_acceptance": "refused"})
 
     def action_close(self):
-        if not self._qms_is_quality():
-            raise UserError(self.env._("Only quality verifies and closes a complaint."))
+        self._qms_check_role(
+            ["qms_customer_process.group_qms_quality"], self.env._("Only quality verifies and closes a complaint."),
+        )
         for complaint in self:
             if not (complaint.closure_note or "").strip():
                 raise UserError(self.env._("Record how quality verified the closure of %s.", complaint.name))
@@ -429,8 +451,7 @@ class QmsCustomerComplaint(models.Model):
         })
 
     def action_reject(self):
-        if not self._qms_is_quality():
-            raise UserError(self.env._("Only quality rejects a complaint."))
+        self._qms_check_role(["qms_customer_process.group_qms_quality"], self.env._("Only quality rejects a complaint."))
         for complaint in self:
             if not (complaint.reject_reason or "").strip():
                 raise UserError(self.env._("Say why %s is not a valid complaint before rejecting it.", complaint.name))

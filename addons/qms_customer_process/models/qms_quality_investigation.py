@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 ROOT_CAUSE_CATEGORIES = [
     ("man", "Man"),
@@ -14,8 +14,9 @@ ROOT_CAUSE_CATEGORIES = [
 class QmsQualityInvestigation(models.Model):
     _name = "qms.quality.investigation"
     _description = "Quality Investigation (8D)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _qms_transition_fields = ("state", "date_closed", "closed_by_id")
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     complaint_id = fields.Many2one(
@@ -100,9 +101,14 @@ class QmsQualityInvestigation(models.Model):
             raise UserError(self.env._("A quality investigation that was worked on is a record: cancel it instead."))
 
     def _qms_check_can_manage(self):
+        if self.env.su:
+            return
         for investigation in self:
             if self.env.user != investigation.user_id and not self.env.user.has_group("qms_customer_process.group_qms_quality"):
-                raise UserError(self.env._("Only the team leader of %s, or quality, moves it on.", investigation.name))
+                raise AccessError(self.env._("Only the team leader of %s, or quality, moves it on.", investigation.name))
+
+    def _qms_check_quality(self, message):
+        self._qms_check_role(["qms_customer_process.group_qms_quality"], message)
 
     def action_start_analysis(self):
         self._qms_check_can_manage()
@@ -111,7 +117,7 @@ class QmsQualityInvestigation(models.Model):
                 raise UserError(self.env._("%s is not open.", investigation.name))
             if not (investigation.problem_description or "").strip():
                 raise UserError(self.env._("Describe the problem (5W2H) of %s first.", investigation.name))
-        self.write({"state": "analysis"})
+        self._qms_write_transition({"state": "analysis"})
         return True
 
     def action_to_actions(self):
@@ -122,7 +128,7 @@ class QmsQualityInvestigation(models.Model):
             if not investigation.root_cause_category or not (investigation.root_cause or "").strip():
                 raise UserError(self.env._("Give the root cause and its category (man, machine, material, method, "
                                            "measurement, environment) of %s.", investigation.name))
-        self.write({"state": "action"})
+        self._qms_write_transition({"state": "action"})
         return True
 
     def action_to_verification(self):
@@ -134,12 +140,11 @@ class QmsQualityInvestigation(models.Model):
                 raise UserError(self.env._("Plan at least one corrective action for %s.", investigation.name))
             if not (investigation.implementation_note or "").strip():
                 raise UserError(self.env._("Describe how the corrective actions of %s were implemented.", investigation.name))
-        self.write({"state": "verification"})
+        self._qms_write_transition({"state": "verification"})
         return True
 
     def action_close(self):
-        if not self.env.user.has_group("qms_customer_process.group_qms_quality"):
-            raise UserError(self.env._("Only quality closes a quality investigation."))
+        self._qms_check_quality(self.env._("Only quality closes a quality investigation."))
         for investigation in self:
             if investigation.state != "verification":
                 raise UserError(self.env._("%s is not under verification.", investigation.name))
@@ -151,17 +156,20 @@ class QmsQualityInvestigation(models.Model):
             if not (investigation.prevention_note or "").strip():
                 raise UserError(self.env._("Record which documents and standards were updated to prevent the "
                                            "recurrence of %s.", investigation.name))
-        self.write({"state": "closed", "date_closed": fields.Date.context_today(self), "closed_by_id": self.env.user.id})
-        self.activity_feedback(["mail.mail_activity_data_todo"])
+        self._qms_write_transition({
+            "state": "closed", "date_closed": fields.Date.context_today(self), "closed_by_id": self.env.user.id,
+        })
+        # sudo: the team leader's to-dos are closed by quality, who closes the investigation.
+        self.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_cancel(self):
-        if not self.env.user.has_group("qms_customer_process.group_qms_quality"):
-            raise UserError(self.env._("Only quality cancels a quality investigation."))
-        if any(investigation.state == "closed" for investigation in self):
-            raise UserError(self.env._("A closed quality investigation cannot be cancelled."))
-        self.write({"state": "cancel"})
-        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self._qms_check_quality(self.env._("Only quality cancels a quality investigation."))
+        if any(investigation.state in ("closed", "cancel") for investigation in self):
+            raise UserError(self.env._("A closed or cancelled quality investigation cannot be cancelled."))
+        self._qms_write_transition({"state": "cancel"})
+        # sudo: see action_close
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
     def action_new_corrective_action(self):

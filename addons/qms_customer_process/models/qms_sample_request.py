@@ -13,13 +13,6 @@ SAMPLE_STATES = [
     ("cancel", "Cancelled"),
 ]
 OPEN_STATES = ("draft", "submitted", "approved", "in_production", "sent")
-# Written only by the request's own actions (as superuser, after their checks).
-PROTECTED_FIELDS = {
-    "state", "revision", "previous_id", "origin_id", "submitted_on",
-    "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id", "gm_approved_on",
-    "production_started_on", "customer_decision", "customer_decided_on",
-    "customer_decided_on_portal", "closed_on",
-}
 # What may still be filled in at each state; everything else is closed to edits.
 REQUEST_FIELDS = {
     "partner_id", "contact_id", "user_id", "purpose", "request_date", "required_date", "line_ids",
@@ -46,8 +39,14 @@ CONTROLLED_FIELDS = REQUEST_FIELDS | PRODUCTION_FIELDS | SHIPPING_FIELDS | DECIS
 class QmsSampleRequest(models.Model):
     _name = "qms.sample.request"
     _description = "Sample Request"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["qms.workflow.mixin", "portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _qms_transition_fields = (
+        "state", "revision", "previous_id", "origin_id", "submitted_on",
+        "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id", "gm_approved_on",
+        "production_started_on", "customer_decision", "customer_decided_on",
+        "customer_decided_on_portal", "closed_on",
+    )
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one(
@@ -184,10 +183,6 @@ class QmsSampleRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if PROTECTED_FIELDS & set(vals):
-                    raise UserError(self.env._("The status and the approvals of a sample request are set by its actions."))
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -220,7 +215,7 @@ class QmsSampleRequest(models.Model):
             if not request.line_ids:
                 raise UserError(self.env._("Add the requested samples to %s before submitting it.", request.name))
         for request in self:
-            request._qms_write({"state": "submitted", "submitted_on": fields.Datetime.now()})
+            request._qms_write_transition({"state": "submitted", "submitted_on": fields.Datetime.now()})
             request._qms_schedule(
                 "sales_team.group_sale_manager",
                 self.env._("Approve sample request %s", request.name),
@@ -249,7 +244,7 @@ class QmsSampleRequest(models.Model):
             vals_by_request[request] = vals
         for request, vals in vals_by_request.items():
             done = vals.get("state") == "approved"
-            request._qms_write(vals)
+            request._qms_write_transition(vals)
             request._qms_done_activities()
             if done:
                 if request.user_id:
@@ -272,7 +267,7 @@ class QmsSampleRequest(models.Model):
                     request.name,
                 ))
         for request in self:
-            request._qms_write({"state": "in_production", "production_started_on": fields.Datetime.now()})
+            request._qms_write_transition({"state": "in_production", "production_started_on": fields.Datetime.now()})
             request._qms_schedule_users(
                 request.assigned_user_id, self.env._("Make sample %s", request.name), request.production_due_date,
             )
@@ -289,7 +284,7 @@ class QmsSampleRequest(models.Model):
             vals = {"state": "sent"}
             if not request.sent_date:
                 vals["sent_date"] = fields.Date.context_today(self)
-            request._qms_write(vals)
+            request._qms_write_transition(vals)
             request._qms_done_activities()
         return True
 
@@ -306,7 +301,7 @@ class QmsSampleRequest(models.Model):
             request._qms_check_state("customer_approved", "customer_rejected")
             request._qms_check_coordinator()
         for request in self:
-            request._qms_write({"state": "closed", "closed_on": fields.Datetime.now()})
+            request._qms_write_transition({"state": "closed", "closed_on": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
@@ -314,7 +309,7 @@ class QmsSampleRequest(models.Model):
             request._qms_check_state(*OPEN_STATES)
             request._qms_check_coordinator()
         for request in self:
-            request._qms_write({"state": "cancel"})
+            request._qms_write_transition({"state": "cancel"})
             request._qms_done_activities()
         return True
 
@@ -324,7 +319,7 @@ class QmsSampleRequest(models.Model):
             request._qms_check_state("submitted")
             request._qms_check_coordinator()
         for request in self:
-            request._qms_write({
+            request._qms_write_transition({
                 "state": "draft", "manager_approved_by_id": False, "manager_approved_on": False,
                 "gm_approved_by_id": False, "gm_approved_on": False,
             })
@@ -348,11 +343,11 @@ class QmsSampleRequest(models.Model):
             "request_date": today,
             "required_date": self.required_date if self.required_date and self.required_date >= today else False,
         })
-        # sudo: the link between revisions is set by this action only (the revision chain of the
+        # The link between revisions is set by this action only (the revision chain of the
         # procedure's sample request); the salesperson owns both records.
-        new.sudo().write({"revision": revision, "previous_id": self.id, "origin_id": origin.id})
+        new._qms_write_transition({"revision": revision, "previous_id": self.id, "origin_id": origin.id})
         if self.state == "customer_rejected":
-            self._qms_write({"state": "closed", "closed_on": fields.Datetime.now()})
+            self._qms_write_transition({"state": "closed", "closed_on": fields.Datetime.now()})
         self.message_post(body=self.env._("New revision %s started after the customer's rejection.", new.name))
         new.message_post(body=self.env._(
             "Revision %(rev)s of %(origin)s; the customer rejected %(previous)s: %(comment)s",
@@ -425,7 +420,7 @@ class QmsSampleRequest(models.Model):
                 "customer_decided_on_portal": user.share,
                 "customer_comment": text,
             }
-            request._qms_write(vals)
+            request._qms_write_transition(vals)
             label = dict(self._fields["customer_decision"]._description_selection(self.env))[decision]
             request.message_post(
                 body=self.env._("Customer decision: %(decision)s by %(who)s. %(comment)s",
@@ -437,12 +432,6 @@ class QmsSampleRequest(models.Model):
                     request.user_id, self.env._("Sample %(name)s: customer %(decision)s", name=request.name, decision=label),
                 )
         return True
-
-    def _qms_write(self, vals):
-        # sudo: the status, approvals and decisions of the sample request are written only by its
-        # actions (submit, approve, produce, send, customer decision, close, cancel), each of which
-        # has checked who may take that step of the procedure.
-        return self.sudo().write(vals)
 
     def _qms_check_state(self, *states):
         self.ensure_one()
@@ -471,8 +460,6 @@ class QmsSampleRequest(models.Model):
         raise UserError(self.env._("You are not responsible for the sample request %s.", self.name))
 
     def _qms_check_editable(self, field_names):
-        if PROTECTED_FIELDS & field_names:
-            raise UserError(self.env._("The status and the approvals of a sample request are set by its actions."))
         user = self.env.user
         # R&D and production members record the production and the shipping, not the request.
         maker_only = not (

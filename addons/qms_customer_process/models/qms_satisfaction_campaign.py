@@ -8,8 +8,9 @@ class QmsSatisfactionCampaign(models.Model):
 
     _name = "qms.satisfaction.campaign"
     _description = "Satisfaction Survey Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["qms.workflow.mixin", "mail.thread"]
     _order = "date_start desc, id desc"
+    _qms_transition_fields = ("state",)
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     title = fields.Char(required=True, tracking=True, translate=True)
@@ -128,11 +129,12 @@ class QmsSatisfactionCampaign(models.Model):
 
     def action_send(self):
         """Invite every customer of the campaign not invited yet."""
+        self.check_access("write")
         for campaign in self:
             if not campaign.survey_ids:
                 campaign.action_generate_surveys()
             campaign.survey_ids.filtered(lambda survey: survey.state == "draft").action_send()
-            campaign.state = "running"
+            campaign._qms_write_transition({"state": "running"})
         return True
 
     def action_remind(self):
@@ -140,11 +142,17 @@ class QmsSatisfactionCampaign(models.Model):
         return True
 
     def action_close(self):
-        self.write({"state": "closed"})
+        self.check_access("write")
+        if any(campaign.state != "running" for campaign in self):
+            raise UserError(self.env._("Only a running campaign can be closed."))
+        self._qms_write_transition({"state": "closed"})
         return True
 
     def action_reopen(self):
-        self.write({"state": "running"})
+        self.check_access("write")
+        if any(campaign.state != "closed" for campaign in self):
+            raise UserError(self.env._("Only a closed campaign can be reopened."))
+        self._qms_write_transition({"state": "running"})
         return True
 
     def action_view_surveys(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class QmsSatisfactionScore(models.Model):
@@ -7,8 +7,10 @@ class QmsSatisfactionScore(models.Model):
     chosen by the customer."""
 
     _name = "qms.satisfaction.score"
+    _inherit = ["qms.workflow.mixin"]
     _description = "Satisfaction Dimension Score"
     _order = "survey_id, sequence, id"
+    _qms_transition_fields = ("survey_id", "question_id", "dimension_id", "score")
 
     survey_id = fields.Many2one("qms.satisfaction.survey", required=True, index=True, ondelete="cascade")
     question_id = fields.Many2one("survey.question", string="Question", ondelete="set null")
@@ -35,3 +37,19 @@ class QmsSatisfactionScore(models.Model):
         for line in self:
             if not 0 <= line.score <= 100:
                 raise ValidationError(self.env._("A satisfaction score must be between 0 and 100, not %s.", line.score))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("Dimension scores are made from the survey's questionnaire, not by hand."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and any(line.survey_id.state in ("answered", "analysed") for line in self):
+            raise UserError(self.env._("An answered satisfaction survey is a record: its answers cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_survey_line(self):
+        if not self.env.su:
+            raise UserError(self.env._("Dimension scores belong to their survey: they cannot be deleted."))

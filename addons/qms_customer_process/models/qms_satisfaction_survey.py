@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 ANSWERED_STATES = ("answered", "analysed")
+# What the customer answered: recorded once, then a record.
+ANSWER_FIELDS = {"partner_id", "contact_id", "campaign_id", "comments", "score_ids"}
 
 
 class QmsSatisfactionSurvey(models.Model):
@@ -12,8 +14,12 @@ class QmsSatisfactionSurvey(models.Model):
 
     _name = "qms.satisfaction.survey"
     _description = "Customer Satisfaction Survey"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "campaign_id desc, partner_id, id"
+    _qms_transition_fields = (
+        "state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on", "answer_mode",
+        "sent_on", "reminder_count", "user_input_id",
+    )
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     campaign_id = fields.Many2one("qms.satisfaction.campaign", required=True, index=True, ondelete="cascade")
@@ -106,6 +112,11 @@ class QmsSatisfactionSurvey(models.Model):
         surveys._qms_create_score_lines()
         return surveys
 
+    def write(self, vals):
+        if not self.env.su and ANSWER_FIELDS & set(vals) and any(s.state in ANSWERED_STATES for s in self):
+            raise UserError(self.env._("An answered satisfaction survey is a record: its customer and answers cannot be changed."))
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_answered(self):
         if any(survey.state in ANSWERED_STATES for survey in self):
@@ -125,7 +136,8 @@ class QmsSatisfactionSurvey(models.Model):
                 {"survey_id": survey.id, "question_id": question.id, "dimension_id": question.qms_dimension_id.id}
                 for question in survey._qms_scored_questions() - existing
             ]
-        self.env["qms.satisfaction.score"].create(values)
+        # sudo: the dimension lines are made from the questionnaire, never by hand (procedure 5.9.3).
+        self.env["qms.satisfaction.score"].sudo().create(values)
 
     # ------------------------------------------------------------------
     # Sending
@@ -154,6 +166,7 @@ class QmsSatisfactionSurvey(models.Model):
 
     def action_send(self):
         """Invite the contacts to answer on the survey page (email with their own link)."""
+        self.check_access("write")
         self._qms_check_sendable()
         for survey in self:
             if survey.state != "draft":
@@ -161,18 +174,19 @@ class QmsSatisfactionSurvey(models.Model):
             wizard = survey._qms_invite_wizard()
             user_input = survey.user_input_id or survey._qms_create_user_input()
             wizard._send_mail(user_input)
-            survey.write({"state": "sent", "sent_on": fields.Datetime.now()})
+            survey._qms_write_transition({"state": "sent", "sent_on": fields.Datetime.now()})
             survey.message_post(body=self.env._("Survey sent to %s.", survey.contact_id.email))
         return True
 
     def action_remind(self):
         """Send the invitation again to those who have not answered."""
+        self.check_access("write")
         self._qms_check_sendable()
         for survey in self:
             if survey.state != "sent":
                 raise UserError(self.env._("Only a sent, unanswered survey can be reminded (%s).", survey.name))
             survey._qms_invite_wizard()._send_mail(survey.user_input_id)
-            survey.reminder_count += 1
+            survey._qms_write_transition({"reminder_count": survey.reminder_count + 1})
             survey.message_post(body=self.env._("Reminder sent to %s.", survey.contact_id.email))
         return True
 
@@ -184,7 +198,7 @@ class QmsSatisfactionSurvey(models.Model):
             invite_token=self.env["survey.user_input"]._generate_invite_token(),
             deadline=self.campaign_id.deadline,
         )
-        self.user_input_id = user_input
+        self._qms_write_transition({"user_input_id": user_input.id})
         return user_input
 
     # ------------------------------------------------------------------
@@ -194,6 +208,7 @@ class QmsSatisfactionSurvey(models.Model):
     def action_register_paper(self):
         """Record the answers of a returned paper form, chosen on the dimension lines, as the
         customer's answers in the survey app; the survey's own scoring then applies."""
+        self.check_access("write")
         for survey in self:
             if survey.state in ANSWERED_STATES or survey.user_input_id.state == "done":
                 raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", survey.name))
@@ -211,7 +226,7 @@ class QmsSatisfactionSurvey(models.Model):
             )[:1]
             if comment_question and survey.comments:
                 user_input._save_lines(comment_question, survey.comments)
-            survey.answer_mode = "paper"
+            survey._qms_write_transition({"answer_mode": "paper"})
             user_input._mark_done()
         return True
 
@@ -219,10 +234,23 @@ class QmsSatisfactionSurvey(models.Model):
         """Choose the answers ticked on the returned paper form (ids of survey.question.answer)
         and register them, as action_register_paper does."""
         self.ensure_one()
-        answers = self.env["survey.question.answer"].browse(answer_ids)
+        if not isinstance(answer_ids, (list, tuple)) or not all(
+            isinstance(answer_id, int) and not isinstance(answer_id, bool) for answer_id in answer_ids
+        ):
+            raise UserError(self.env._("Give the answers of the paper form as a list of answer ids."))
+        self._qms_check_text(comments, self.env._("The customer's comments"))
+        # Procedure 5.9.3: whoever records the returned 顾客满意度调查表 reads its questionnaire.
+        answers = self.env["survey.question.answer"].sudo().browse(answer_ids).exists()
+        questions = self._qms_scored_questions()
+        if len(answers) != len(set(answer_ids)) or answers.question_id - questions:
+            raise UserError(self.env._("These answers are not answers of the questionnaire of %s.", self.name))
+        if len(answers.question_id) != len(answers):
+            raise UserError(self.env._("Tick one answer per question of the paper form of %s.", self.name))
         answer_by_question = {answer.question_id: answer for answer in answers}
+        if self.state in ANSWERED_STATES:
+            raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", self.name))
         for line in self.score_ids:
-            line.answer_id = answer_by_question.get(line.question_id, False)
+            line.answer_id = answer_by_question.get(line.question_id.sudo(), False)
         if comments:
             self.comments = comments
         return self.action_register_paper()
@@ -245,11 +273,12 @@ class QmsSatisfactionSurvey(models.Model):
                 best = max((score for score in question.suggested_answer_ids.mapped("answer_score") if score > 0), default=0)
                 answered = lines_by_question.get(question, [])
                 value = sum(line.answer_score for line in answered) / best * 100 if best else 0.0
-                score_line.write({
+                # sudo: the dimension scores come from the customer's answers only.
+                score_line.sudo().write({
                     "score": min(max(value, 0.0), 100.0),
                     "answer_id": answered[0].suggested_answer_id.id if answered else False,
                 })
-            survey.write({
+            survey._qms_write_transition({
                 "state": "answered",
                 "answered_on": fields.Datetime.now(),
                 "answer_mode": survey.answer_mode or "online",
@@ -302,7 +331,7 @@ class QmsSatisfactionSurvey(models.Model):
             # Procedure 5.9.4: the dissatisfied items become corrective actions of the
             # responsible departments, whoever registered the answers (customer or sales).
             self.env["qms.corrective.action"].sudo().create(values)
-            survey.write({"dissatisfied": True, "dissatisfied_items": "\n".join(items)})
+            survey._qms_write_transition({"dissatisfied": True, "dissatisfied_items": "\n".join(items)})
 
     @api.model
     def _qms_items_by_department(self, low_lines, quality, low_grade):
@@ -316,12 +345,13 @@ class QmsSatisfactionSurvey(models.Model):
         return list(groups.items())
 
     def action_mark_analysed(self):
+        self.check_access("write")
         for survey in self:
             if survey.state != "answered":
                 raise UserError(self.env._("Only an answered survey can be marked analysed (%s).", survey.name))
             if survey.follow_up_state in ("open", "done"):
                 raise UserError(self.env._("The follow-up of %s is not verified yet.", survey.name))
-        self.write({"state": "analysed"})
+        self._qms_write_transition({"state": "analysed"})
         return True
 
     def action_print_form(self):
