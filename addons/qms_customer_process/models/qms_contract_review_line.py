@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class QmsContractReviewLine(models.Model):
@@ -10,17 +10,21 @@ class QmsContractReviewLine(models.Model):
     _qms_transition_fields = ("order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on")
     _rec_names_search = ["order_id", "role_id"]
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade", index=True)
+    order_id = fields.Many2one(
+        "sale.order", string="Order", required=True, ondelete="cascade", index=True, copy=False,
+    )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
-    role_id = fields.Many2one("qms.review.role", string="Department", required=True, ondelete="restrict", index=True)
-    revision = fields.Integer(required=True, readonly=True, default=1)
-    sequence = fields.Integer(readonly=True, default=10)
+    role_id = fields.Many2one(
+        "qms.review.role", string="Department", required=True, ondelete="restrict", index=True, copy=False,
+    )
+    revision = fields.Integer(required=True, readonly=True, default=1, copy=False)
+    sequence = fields.Integer(readonly=True, default=10, copy=False)
     topics = fields.Text(
-        readonly=True, translate=True, help="The department's review topics when the review was requested.",
+        readonly=True, translate=True, copy=False, help="The department's review topics when the review was requested.",
     )
     reviewer_id = fields.Many2one(
-        "res.users", string="Reviewer", readonly=True,
+        "res.users", string="Reviewer", readonly=True, copy=False,
         help="Who decided this line (before the decision: the department's first default reviewer).",
     )
     decision = fields.Selection(
@@ -34,10 +38,11 @@ class QmsContractReviewLine(models.Model):
         default="pending",
         readonly=True,
         index=True,
+        copy=False,
     )
     conditions = fields.Text(help="Conditions of an acceptance, or the measures the company must take.")
     comment = fields.Text(help="The department's opinion; required to reject.")
-    decided_on = fields.Datetime(readonly=True)
+    decided_on = fields.Datetime(readonly=True, copy=False)
     is_current = fields.Boolean(
         string="Current Revision", compute="_compute_is_current", search="_search_is_current",
     )
@@ -161,7 +166,7 @@ class QmsContractReviewLine(models.Model):
             raise UserError(self.env._("The review of %(dept)s on %(order)s is already decided.",
                               dept=self.role_id.name, order=self.order_id.name))
         if self.role_id.group_id not in self.env.user.groups_id:
-            raise UserError(self.env._("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
+            raise AccessError(self.env._("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
         if not self.is_current or self.order_id.qms_review_state != "in_review":
             raise UserError(self.env._("This review line belongs to a review that is no longer open (%(order)s, revision %(rev)s).",
                               order=self.order_id.name, rev=self.revision))

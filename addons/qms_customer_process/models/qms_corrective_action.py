@@ -49,7 +49,7 @@ class QmsCorrectiveAction(models.Model):
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     satisfaction_survey_id = fields.Many2one(
         "qms.satisfaction.survey", string="Satisfaction Survey", index="btree_not_null", readonly=True,
-        ondelete="set null", help="The dissatisfied customer's survey this action follows up (procedure 5.9.4).",
+        ondelete="set null", copy=False, help="The dissatisfied customer's survey this action follows up (procedure 5.9.4).",
     )
     cause_analysis = fields.Text(
         tracking=True, copy=False,

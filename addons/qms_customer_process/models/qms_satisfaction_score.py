@@ -12,15 +12,17 @@ class QmsSatisfactionScore(models.Model):
     _order = "survey_id, sequence, id"
     _qms_transition_fields = ("survey_id", "question_id", "dimension_id", "score")
 
-    survey_id = fields.Many2one("qms.satisfaction.survey", required=True, index=True, ondelete="cascade")
-    question_id = fields.Many2one("survey.question", string="Question", ondelete="set null")
+    survey_id = fields.Many2one("qms.satisfaction.survey", required=True, index=True, ondelete="cascade", copy=False)
+    question_id = fields.Many2one("survey.question", string="Question", ondelete="set null", copy=False)
     sequence = fields.Integer(related="question_id.sequence")
-    dimension_id = fields.Many2one("qms.satisfaction.dimension", string="Dimension", required=True, index=True)
+    dimension_id = fields.Many2one(
+        "qms.satisfaction.dimension", string="Dimension", required=True, index=True, copy=False,
+    )
     answer_id = fields.Many2one(
         "survey.question.answer", string="Answer", domain="[('question_id', '=', question_id)]",
         help="On a returned paper form, the answer the customer ticked.",
     )
-    score = fields.Float(digits=(5, 2), aggregator="avg")
+    score = fields.Float(digits=(5, 2), aggregator="avg", copy=False)
     campaign_id = fields.Many2one(related="survey_id.campaign_id", store=True, index=True)
     company_id = fields.Many2one(related="survey_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="survey_id.partner_id", store=True, string="Customer")

@@ -234,7 +234,7 @@ class QmsSatisfactionSurvey(models.Model):
         """Choose the answers ticked on the returned paper form (ids of survey.question.answer)
         and register them, as action_register_paper does."""
         self.ensure_one()
-        if not isinstance(answer_ids, (list, tuple)) or not all(
+        if not isinstance(answer_ids, list | tuple) or not all(
             isinstance(answer_id, int) and not isinstance(answer_id, bool) for answer_id in answer_ids
         ):
             raise UserError(self.env._("Give the answers of the paper form as a list of answer ids."))
