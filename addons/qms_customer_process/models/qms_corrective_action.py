@@ -92,6 +92,7 @@ class QmsCorrectiveAction(models.Model):
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("due_date") and fields.Date.to_date(vals["due_date"]) < today:
                 raise ValidationError(self.env._("The due date of a new corrective action cannot be in the past."))
             if vals.get("name", "/") == "/":

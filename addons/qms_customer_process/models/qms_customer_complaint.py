@@ -301,6 +301,7 @@ class QmsCustomerComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 # Every complaint gets its number, whoever records it (a portal customer, the mail
                 # gateway): procedure 8.2.1, complaints are recorded.

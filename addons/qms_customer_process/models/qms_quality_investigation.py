@@ -84,6 +84,7 @@ class QmsQualityInvestigation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.quality.investigation") or "/"
         investigations = super().create(vals_list)

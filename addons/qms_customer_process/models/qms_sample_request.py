@@ -184,12 +184,14 @@ class QmsSampleRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("qms.sample.request") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
+        self._qms_check_values(vals)
         if not self.env.su:
             self.check_access("write")
             self._qms_check_editable(set(vals))

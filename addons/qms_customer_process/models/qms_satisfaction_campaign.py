@@ -89,6 +89,7 @@ class QmsSatisfactionCampaign(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.satisfaction.campaign") or "/"
         return super().create(vals_list)

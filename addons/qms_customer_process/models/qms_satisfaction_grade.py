@@ -9,6 +9,7 @@ class QmsSatisfactionGrade(models.Model):
 
     _name = "qms.satisfaction.grade"
     _description = "Satisfaction Grade"
+    _inherit = ["qms.workflow.mixin"]
     _order = "min_score desc, id"
 
     name = fields.Char(string="Grade", required=True, translate=True)

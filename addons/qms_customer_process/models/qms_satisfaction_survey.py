@@ -106,6 +106,7 @@ class QmsSatisfactionSurvey(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.satisfaction.survey") or "/"
         surveys = super().create(vals_list)
@@ -113,6 +114,7 @@ class QmsSatisfactionSurvey(models.Model):
         return surveys
 
     def write(self, vals):
+        self._qms_check_values(vals)
         if not self.env.su and ANSWER_FIELDS & set(vals) and any(s.state in ANSWERED_STATES for s in self):
             raise UserError(self.env._("An answered satisfaction survey is a record: its customer and answers cannot be changed."))
         return super().write(vals)

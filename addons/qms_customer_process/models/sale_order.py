@@ -185,10 +185,12 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             self._qms_check_write_rights(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._qms_check_values(vals)
         self._qms_check_write_rights(vals)
         if vals.get("state") in ("sent", "sale"):
             for order in self:
