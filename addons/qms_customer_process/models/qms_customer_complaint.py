@@ -341,7 +341,7 @@ class QmsCustomerComplaint(models.Model):
     # Stage machine
     # ------------------------------------------------------------------
 
-    def _qms_transition(self, from_states, to_state, vals=None):
+    def _qms_check_states(self, from_states):
         for complaint in self:
             if complaint.state not in from_states:
                 raise UserError(self.env._(
@@ -349,6 +349,9 @@ class QmsCustomerComplaint(models.Model):
                     complaint=complaint.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[complaint.state],
                 ))
+
+    def _qms_transition(self, from_states, to_state, vals=None):
+        self._qms_check_states(from_states)
         # sudo: the handler's to-dos are closed by whoever moves the complaint on.
         self.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         self._qms_write_transition(dict(vals or {}, state=to_state))
@@ -387,6 +390,9 @@ class QmsCustomerComplaint(models.Model):
         for complaint in self:
             if not complaint.partner_id:
                 raise UserError(self.env._("Assign the customer of %s before investigating it.", complaint.name))
+        # Every complaint is checked before any moves on: nothing half-done after a refusal.
+        self._qms_check_states(("new", "acknowledged"))
+        for complaint in self:
             complaint._qms_transition(("new", "acknowledged"), "investigating", {
                 "date_acknowledged": complaint.date_acknowledged or fields.Datetime.now(),
             })
@@ -395,7 +401,7 @@ class QmsCustomerComplaint(models.Model):
         return True
 
     def action_open_investigation(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         investigation = self.investigation_ids.filtered(lambda inv: inv.state != "cancel")[:1] \
             or self._qms_create_investigation()
         return {

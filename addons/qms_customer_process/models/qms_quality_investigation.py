@@ -174,7 +174,7 @@ class QmsQualityInvestigation(models.Model):
         return True
 
     def action_new_corrective_action(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "qms.corrective.action",
