@@ -1,3 +1,4 @@
+import math
 from urllib.parse import urlencode
 
 from odoo import http
@@ -5,6 +6,8 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+
+from ..models.qms_customer_complaint import SUBJECT_SIZE
 
 
 class SampleCustomerPortal(CustomerPortal):
@@ -72,13 +75,16 @@ class SampleCustomerPortal(CustomerPortal):
         # 样品承认书 step of the procedure (access checked above); the action checks the state, the
         # customer's company and the comment.
         sample = sample_sudo.with_user(request.env.user).sudo()
+        if decision not in ("approve", "reject"):
+            return request.redirect(url)
         try:
-            if decision == "approve":
-                sample.action_customer_approve(comment=comment or "")
-            elif decision == "reject":
-                sample.action_customer_reject(comment=comment or "")
-            else:
-                return request.redirect(url)
+            # The request is committed even though the refusal is shown as a message: the
+            # savepoint leaves nothing of a refused decision behind.
+            with request.env.cr.savepoint():
+                if decision == "approve":
+                    sample.action_customer_approve(comment=comment or "")
+                else:
+                    sample.action_customer_reject(comment=comment or "")
         except UserError as error:
             separator = "&" if "?" in url else "?"
             return request.redirect(f"{url}{separator}{urlencode({'message': error.args[0]})}")
@@ -144,21 +150,28 @@ class QmsComplaintPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         url = complaint_sudo.get_portal_url()
-        if complaint_sudo.state != "proposed" or answer not in ("accept", "refuse"):
+        satisfactions = complaint_sudo._fields["customer_satisfaction"].get_values(request.env)
+        # Only the answers of the form: anything else leaves the complaint as it is.
+        if complaint_sudo.state != "proposed" or answer not in ("accept", "refuse") \
+                or (satisfaction and satisfaction not in satisfactions) or "\x00" in (feedback or ""):
             return request.redirect(url)
         feedback = (feedback or "").strip()
         if answer == "refuse" and not feedback:
             return request.redirect(f"{url}{'&' if '?' in url else '?'}answer_error=1")
         vals = {"customer_feedback": feedback or complaint_sudo.customer_feedback}
-        if satisfaction in dict(complaint_sudo._fields["customer_satisfaction"].selection):
+        if satisfaction:
             vals["customer_satisfaction"] = satisfaction
         # The customer answers the solution proposed for its own complaint (checked above by
         # access rights or token): procedure, follow up with the customer on the solution.
-        complaint_sudo.write(vals)
-        if answer == "accept":
-            complaint_sudo.action_customer_accept()
-        else:
-            complaint_sudo.action_customer_refuse()
+        try:
+            with request.env.cr.savepoint():
+                complaint_sudo.write(vals)
+                if answer == "accept":
+                    complaint_sudo.action_customer_accept()
+                else:
+                    complaint_sudo.action_customer_refuse()
+        except UserError:
+            return request.redirect(url)
         return request.redirect(url)
 
     @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["GET", "POST"])
@@ -176,27 +189,44 @@ class QmsComplaintPortal(CustomerPortal):
             return request.render("qms_customer_process.portal_new_complaint", values)
         order = orders.browse(int(post["sale_order_id"])) if post.get("sale_order_id") else orders.browse()
         partner = request.env.user.partner_id
-        # Customers file complaints about their own orders on the portal (DESIGN step 8, procedure
-        # 8.2.1: complaints are received and recorded); the order was checked to be theirs above.
-        complaint = request.env["qms.customer.complaint"].sudo().create({
-            "subject": post["subject"].strip(),
-            "description": post.get("description") or False,
-            "partner_id": partner.id,
-            "contact_name": partner.name,
-            "email_from": partner.email,
-            "channel": "portal",
-            "complaint_type": post.get("complaint_type") if post.get("complaint_type") in COMPLAINT_TYPES else "quality",
-            "sale_order_id": order.id,
-            "product_id": int(post["product_id"]) if post.get("product_id") else False,
-            "quantity_affected": float(post.get("quantity_affected") or 0),
-            "user_id": order.user_id.id or partner.commercial_partner_id.user_id.id,
-        })
-        complaint.message_subscribe(partner_ids=partner.ids)
+        try:
+            # A refusal of the model is shown on the form; the savepoint leaves nothing behind.
+            with request.env.cr.savepoint():
+                # Customers file complaints about their own orders on the portal (DESIGN step 8,
+                # procedure 8.2.1: complaints are received and recorded); the order was checked to
+                # be theirs above.
+                complaint = request.env["qms.customer.complaint"].sudo().create({
+                    "subject": post["subject"].strip(),
+                    "description": post.get("description") or False,
+                    "partner_id": partner.id,
+                    "contact_name": partner.name,
+                    "email_from": partner.email,
+                    "channel": "portal",
+                    "complaint_type": post.get("complaint_type") or "quality",
+                    "sale_order_id": order.id,
+                    "product_id": int(post["product_id"]) if post.get("product_id") else False,
+                    "quantity_affected": float(post.get("quantity_affected") or 0),
+                    "user_id": order.user_id.id or partner.commercial_partner_id.user_id.id,
+                })
+                complaint.message_subscribe(partner_ids=partner.ids)
+        except UserError as error:
+            values["error"] = error.args[0]
+            return request.render("qms_customer_process.portal_new_complaint", values)
         return request.redirect(complaint.get_portal_url())
 
     def _qms_check_complaint_post(self, post, orders, products):
+        """The form error of a new complaint, or False: every value is checked before anything
+        is created."""
+        if any("\x00" in value for value in post.values() if isinstance(value, str)):
+            return request.env._("The form contains a character that cannot be recorded (NUL).")
         if not (post.get("subject") or "").strip():
             return request.env._("Say in a few words what the complaint is about.")
+        if len(post["subject"].strip()) > SUBJECT_SIZE:
+            return request.env._(
+                "The subject has at most %s characters: put the details in the description.", SUBJECT_SIZE,
+            )
+        if post.get("complaint_type") and post["complaint_type"] not in COMPLAINT_TYPES:
+            return request.env._("Choose the type of the complaint among the proposed ones.")
         order = False
         if post.get("sale_order_id"):
             try:
@@ -217,7 +247,9 @@ class QmsComplaintPortal(CustomerPortal):
             if product_id not in products.ids:
                 return request.env._("This product is not on your orders.")
         try:
-            if float(post.get("quantity_affected") or 0) < 0:
+            # float() reads "nan", "inf" and "1e400" (infinite) too: only a finite number is a quantity.
+            quantity = float(post.get("quantity_affected") or 0)
+            if not math.isfinite(quantity) or quantity < 0:
                 raise ValueError
         except ValueError:
             return request.env._("The quantity affected must be a positive number.")

@@ -24,3 +24,4 @@ from . import survey_user_input
 from . import qms_complaint_deadline
 from . import qms_customer_complaint
 from . import qms_quality_investigation
+from . import mail_thread

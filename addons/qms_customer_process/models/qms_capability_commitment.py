@@ -58,6 +58,7 @@ class QmsCapabilityCommitment(models.Model):
                 raise ValidationError(self.env._("Capacity and lead time cannot be negative."))
 
     def write(self, vals):
+        self._qms_check_values(vals)
         protected = {"date_from", "date_to", "product_tmpl_ids", "categ_ids", "capacity_qty", "lead_time_days"}
         if protected & set(vals) and any(c.state == "approved" for c in self) and not self.env.su:
             raise UserError(self.env._("An approved capability commitment cannot be changed; cancel it and approve a new one."))

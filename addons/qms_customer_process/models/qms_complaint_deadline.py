@@ -7,6 +7,7 @@ SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 class QmsComplaintDeadline(models.Model):
     _name = "qms.complaint.deadline"
     _description = "Complaint Deadlines per Severity"
+    _inherit = ["qms.workflow.mixin"]
     _order = "company_id, severity"
 
     severity = fields.Selection(SEVERITIES, required=True)

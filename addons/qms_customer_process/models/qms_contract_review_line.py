@@ -131,26 +131,30 @@ class QmsContractReviewLine(models.Model):
     def action_accept(self, conditions=None):
         """Accept the line; with conditions (argument or field) the decision is 'conditional'."""
         self._qms_check_text(conditions, self.env._("The conditions of an acceptance"))
+        conditions = conditions if (conditions or "").strip() else None
+        # Every line is checked before any is decided: nothing half-decided after a refusal.
         for line in self:
             line._qms_check_can_decide()
-            conditions = conditions or line.conditions
-            line._qms_decide("conditional" if conditions else "accepted", conditions=conditions)
+        for line in self:
+            line_conditions = conditions or (line.conditions if (line.conditions or "").strip() else None)
+            line._qms_decide("conditional" if line_conditions else "accepted", conditions=line_conditions)
         return True
 
     def action_reject(self, comment=None):
         """Reject the line; a comment (argument or field) is required."""
         self._qms_check_text(comment, self.env._("The comment of a rejection"))
+        comment = comment if (comment or "").strip() else None
         for line in self:
             line._qms_check_can_decide()
-            comment = comment or line.comment
-            if not (comment or "").strip():
+            if not (comment or (line.comment or "").strip()):
                 raise UserError(self.env._("Give a comment to reject the contract review of %(dept)s.", dept=line.role_id.name))
-            line._qms_decide("rejected", comment=comment)
+        for line in self:
+            line._qms_decide("rejected", comment=comment or line.comment)
         return True
 
     def action_open_order(self):
         """The order as its reviewers see it: the review form, read-only."""
-        self.ensure_one()
+        self._qms_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",

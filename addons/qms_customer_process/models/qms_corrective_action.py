@@ -92,6 +92,7 @@ class QmsCorrectiveAction(models.Model):
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("due_date") and fields.Date.to_date(vals["due_date"]) < today:
                 raise ValidationError(self.env._("The due date of a new corrective action cannot be in the past."))
             if vals.get("name", "/") == "/":
@@ -130,16 +131,16 @@ class QmsCorrectiveAction(models.Model):
     def action_verify(self, effective=True, note=None):
         """Verify an implemented action: ``effective`` is True or "effective", False or
         "not_effective"; not effective reopens the action for its owner."""
-        if effective in (True, "effective"):
+        # Exactly a boolean or one of the two selection values: 1, "yes" or "no" are refused.
+        if effective is True or effective == "effective":
             effective = True
-        elif effective in (False, "not_effective"):
+        elif effective is False or effective == "not_effective":
             effective = False
         else:
             raise UserError(self.env._(
                 "The verification of a corrective action is effective or not effective, not %r.", effective,
             ))
-        if note is not None and note is not False and not isinstance(note, str):
-            raise UserError(self.env._("The verification note of a corrective action is a text."))
+        self._qms_check_text(note, self.env._("The verification note of a corrective action"))
         for action in self:
             if not action._qms_can_verify():
                 raise AccessError(self.env._(

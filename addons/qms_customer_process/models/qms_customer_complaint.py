@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from .qms_complaint_deadline import SEVERITIES
 
 OPEN_STATES = ("new", "acknowledged", "investigating")
+# Longest subject: a few words; the details go in the description.
+SUBJECT_SIZE = 256
 
 
 class QmsCustomerComplaint(models.Model):
@@ -267,6 +269,15 @@ class QmsCustomerComplaint(models.Model):
             if complaint.date_received and complaint.date_received > fields.Datetime.now() + timedelta(minutes=5):
                 raise ValidationError(self.env._("A complaint cannot be received in the future."))
 
+    @api.constrains("subject")
+    def _check_subject(self):
+        for complaint in self:
+            if len(complaint.subject or "") > SUBJECT_SIZE:
+                raise ValidationError(self.env._(
+                    "The subject of a complaint has at most %s characters: put the details in the description.",
+                    SUBJECT_SIZE,
+                ))
+
     @api.constrains("compensation_amount", "quantity_affected")
     def _check_amounts(self):
         for complaint in self:
@@ -301,6 +312,7 @@ class QmsCustomerComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 # Every complaint gets its number, whoever records it (a portal customer, the mail
                 # gateway): procedure 8.2.1, complaints are recorded.
@@ -340,7 +352,7 @@ class QmsCustomerComplaint(models.Model):
     # Stage machine
     # ------------------------------------------------------------------
 
-    def _qms_transition(self, from_states, to_state, vals=None):
+    def _qms_check_states(self, from_states):
         for complaint in self:
             if complaint.state not in from_states:
                 raise UserError(self.env._(
@@ -348,6 +360,9 @@ class QmsCustomerComplaint(models.Model):
                     complaint=complaint.name,
                     state=dict(self._fields["state"]._description_selection(self.env))[complaint.state],
                 ))
+
+    def _qms_transition(self, from_states, to_state, vals=None):
+        self._qms_check_states(from_states)
         # sudo: the handler's to-dos are closed by whoever moves the complaint on.
         self.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         self._qms_write_transition(dict(vals or {}, state=to_state))
@@ -386,6 +401,9 @@ class QmsCustomerComplaint(models.Model):
         for complaint in self:
             if not complaint.partner_id:
                 raise UserError(self.env._("Assign the customer of %s before investigating it.", complaint.name))
+        # Every complaint is checked before any moves on: nothing half-done after a refusal.
+        self._qms_check_states(("new", "acknowledged"))
+        for complaint in self:
             complaint._qms_transition(("new", "acknowledged"), "investigating", {
                 "date_acknowledged": complaint.date_acknowledged or fields.Datetime.now(),
             })
@@ -394,7 +412,7 @@ class QmsCustomerComplaint(models.Model):
         return True
 
     def action_open_investigation(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         investigation = self.investigation_ids.filtered(lambda inv: inv.state != "cancel")[:1] \
             or self._qms_create_investigation()
         return {
@@ -467,6 +485,8 @@ class QmsCustomerComplaint(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         """A complaint from an email sent to the complaints alias; an unknown sender is kept in
         the email field and the customer is left to assign."""
+        if not isinstance(msg_dict, dict) or not isinstance(custom_values or {}, dict):
+            raise UserError(self.env._("A complaint by email is made from the parsed email and values, as dictionaries."))
         email = tools.email_normalize(msg_dict.get("email_from") or "")
         partner = msg_dict.get("author_id") and self.env["res.partner"].browse(msg_dict["author_id"])
         if not partner and email:
@@ -474,8 +494,8 @@ class QmsCustomerComplaint(models.Model):
         name, _email = tools.parse_contact_from_email(msg_dict.get("email_from") or "")
         defaults = {
             "name": "/",
-            "subject": msg_dict.get("subject") or self.env._("Complaint by email"),
-            "description": msg_dict.get("body"),
+            "subject": self._qms_mail_subject(msg_dict),
+            "description": self._qms_mail_description(msg_dict),
             "email_from": msg_dict.get("email_from"),
             "contact_name": name or (partner.name if partner else False),
             "channel": "email",
@@ -484,6 +504,33 @@ class QmsCustomerComplaint(models.Model):
         }
         defaults.update(custom_values or {})
         return super().message_new(msg_dict, custom_values=defaults)
+
+    @api.model
+    def _qms_mail_subject(self, msg_dict):
+        """The subject of a complaint by email: the email's, on one line, cut to the subject's
+        size (the email keeps it whole in the chatter); a fallback when it has none."""
+        subject = msg_dict.get("subject")
+        subject = " ".join(subject.split()) if isinstance(subject, str) else ""
+        if len(subject) > SUBJECT_SIZE:
+            subject = subject[:SUBJECT_SIZE - 1] + "…"
+        return subject or self.env._("Complaint by email")
+
+    @api.model
+    def _qms_mail_description(self, msg_dict):
+        """The description of a complaint by email: the email's body (the mail parser has decoded
+        and sanitized it); a sentence when the email has no text, naming its attachments."""
+        body = msg_dict.get("body")
+        if isinstance(body, str) and tools.html2plaintext(body).strip():
+            return body
+        names = [
+            attachment[0] for attachment in msg_dict.get("attachments") or ()
+            if isinstance(attachment, tuple | list) and attachment and isinstance(attachment[0], str)
+        ]
+        if names:
+            text = self.env._("The email had no text; its attachments are in the chatter: %s", ", ".join(names))
+        else:
+            text = self.env._("The email had no text.")
+        return tools.plaintext2html(text)
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

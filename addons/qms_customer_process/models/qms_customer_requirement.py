@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class QmsCustomerRequirement(models.Model):
     _name = "qms.customer.requirement"
     _description = "Customer Requirement"
+    _inherit = ["qms.workflow.mixin"]
     _order = "order_id, sequence, id"
 
     order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade", index=True)

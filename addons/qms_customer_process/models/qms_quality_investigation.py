@@ -84,6 +84,7 @@ class QmsQualityInvestigation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.quality.investigation") or "/"
         investigations = super().create(vals_list)
@@ -173,7 +174,7 @@ class QmsQualityInvestigation(models.Model):
         return True
 
     def action_new_corrective_action(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "qms.corrective.action",

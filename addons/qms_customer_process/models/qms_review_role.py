@@ -4,6 +4,7 @@ from odoo import fields, models
 class QmsReviewRole(models.Model):
     _name = "qms.review.role"
     _description = "Reviewing Department"
+    _inherit = ["qms.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(string="Department", required=True, translate=True)

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class QmsReviewRule(models.Model):
     _name = "qms.review.rule"
     _description = "Contract Review Rule"
+    _inherit = ["qms.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)

@@ -184,12 +184,14 @@ class QmsSampleRequest(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("qms.sample.request") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
+        self._qms_check_values(vals)
         if not self.env.su:
             self.check_access("write")
             self._qms_check_editable(set(vals))
@@ -328,7 +330,7 @@ class QmsSampleRequest(models.Model):
 
     def action_new_revision(self):
         """A rejected sample starts a new revision of the same request, linked to the earlier ones."""
-        self.ensure_one()
+        self._qms_ensure_one()
         if self.customer_decision != "rejected":
             raise UserError(self.env._("Only a sample the customer rejected can start a new revision."))
         if self.next_revision_ids:
@@ -361,7 +363,7 @@ class QmsSampleRequest(models.Model):
         }
 
     def action_view_revisions(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         origin = self.origin_id or self
         return {
             "type": "ir.actions.act_window",
@@ -372,7 +374,7 @@ class QmsSampleRequest(models.Model):
         }
 
     def action_view_sale_lines(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Quotation Lines"),
@@ -384,6 +386,9 @@ class QmsSampleRequest(models.Model):
     # Business methods
 
     def _qms_customer_decide(self, decision, decided_by, comment):
+        self._qms_check_text(decided_by, self.env._("Who decided at the customer"))
+        self._qms_check_text(comment, self.env._("The customer's comment"))
+        decided_by = (decided_by or "").strip() or None
         for request in self:
             if request.state != "sent":
                 raise UserError(self.env._(

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class QmsSampleRequestLine(models.Model):
     _name = "qms.sample.request.line"
     _description = "Sample Request Line"
+    _inherit = ["qms.workflow.mixin"]
     _order = "request_id, sequence, id"
 
     request_id = fields.Many2one("qms.sample.request", string="Sample Request", required=True, ondelete="cascade", index=True)

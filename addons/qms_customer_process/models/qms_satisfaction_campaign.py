@@ -89,6 +89,7 @@ class QmsSatisfactionCampaign(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.satisfaction.campaign") or "/"
         return super().create(vals_list)
@@ -114,27 +115,47 @@ class QmsSatisfactionCampaign(models.Model):
         )
         return self.env["res.partner"].union(*(partner for (partner,) in groups))
 
-    def action_generate_surveys(self):
-        """One survey per target customer not yet in the campaign."""
+    def _qms_partners_to_survey(self):
+        """{campaign: the target customers not surveyed yet}; refuses a closed campaign, or one
+        with nobody to survey."""
+        result = {}
         for campaign in self:
             if campaign.state == "closed":
                 raise UserError(self.env._("The campaign %s is closed.", campaign.title))
             partners = campaign._qms_target_partners() - campaign.survey_ids.partner_id
             if not partners and not campaign.survey_ids:
                 raise UserError(self.env._("No customer to survey in %s: choose customers or invoice some in the period.", campaign.title))
-            self.env["qms.satisfaction.survey"].create([
-                {"campaign_id": campaign.id, "partner_id": partner.id} for partner in partners
-            ])
+            result[campaign] = partners
+        return result
+
+    def action_generate_surveys(self):
+        """One survey per target customer not yet in the campaign."""
+        partners_by_campaign = self._qms_partners_to_survey()
+        self.env["qms.satisfaction.survey"].create([
+            {"campaign_id": campaign.id, "partner_id": partner.id}
+            for campaign, partners in partners_by_campaign.items() for partner in partners
+        ])
         return True
 
     def action_send(self):
         """Invite every customer of the campaign not invited yet."""
         self.check_access("write")
         for campaign in self:
-            if not campaign.survey_ids:
-                campaign.action_generate_surveys()
-            campaign.survey_ids.filtered(lambda survey: survey.state == "draft").action_send()
-            campaign._qms_write_transition({"state": "running"})
+            if campaign.state == "closed":
+                raise UserError(self.env._("The campaign %s is closed.", campaign.title))
+        # Everything is checked before a survey is generated or sent: nothing half-sent after a
+        # refusal. The surveys still to generate are checked as new (unsaved) records.
+        to_generate = self.filtered(lambda campaign: not campaign.survey_ids)
+        Survey = self.env["qms.satisfaction.survey"]
+        planned = Survey.concat(*(
+            Survey.new({"campaign_id": campaign.id, "partner_id": partner.id})
+            for campaign, partners in to_generate._qms_partners_to_survey().items() for partner in partners
+        ))
+        drafts = self.survey_ids.filtered(lambda survey: survey.state == "draft")
+        (drafts | planned)._qms_check_sendable()
+        to_generate.action_generate_surveys()
+        self.survey_ids.filtered(lambda survey: survey.state == "draft").action_send()
+        self._qms_write_transition({"state": "running"})
         return True
 
     def action_remind(self):
@@ -156,13 +177,13 @@ class QmsSatisfactionCampaign(models.Model):
         return True
 
     def action_view_surveys(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("qms_customer_process.qms_satisfaction_survey_action")
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"default_campaign_id": self.id}
         return action
 
     def action_open_analysis(self):
-        self.ensure_one()
+        self._qms_ensure_one()
         analysis = self.env["qms.satisfaction.analysis"].create({"campaign_id": self.id})
         return analysis._qms_open()

@@ -7,6 +7,7 @@ class QmsSatisfactionDimension(models.Model):
 
     _name = "qms.satisfaction.dimension"
     _description = "Satisfaction Dimension"
+    _inherit = ["qms.workflow.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(string="Dimension", required=True, translate=True)

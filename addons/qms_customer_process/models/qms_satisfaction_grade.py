@@ -9,6 +9,7 @@ class QmsSatisfactionGrade(models.Model):
 
     _name = "qms.satisfaction.grade"
     _description = "Satisfaction Grade"
+    _inherit = ["qms.workflow.mixin"]
     _order = "min_score desc, id"
 
     name = fields.Char(string="Grade", required=True, translate=True)
@@ -32,16 +33,34 @@ class QmsSatisfactionGrade(models.Model):
             grade.max_score = min((bound for bound in bounds if bound > grade.min_score), default=100.0)
 
     @api.model
+    @api.returns("self")
     def grade_for(self, score, company=None):
-        """The band of ``score`` (0-100): the band with the highest minimum not above it."""
+        """The band of ``score`` (0-100): the band with the highest minimum not above it.
+        ``company``: a res.company record or id (default: the current company)."""
         if score is False or score is None:
             return self.browse()
-        if not 0 <= score <= 100:
+        if isinstance(score, bool) or not isinstance(score, int | float):
+            raise ValidationError(self.env._("A satisfaction score is a number between 0 and 100, not %r.", score))
+        if not 0 <= score <= 100:  # NaN and infinities too
             raise ValidationError(self.env._("A satisfaction score must be between 0 and 100, not %s.", score))
+        company = self._qms_company_argument(company)
         for band in self._qms_bands(company):
             if band.min_score <= score:
                 return band
         return self.browse()
+
+    @api.model
+    def _qms_company_argument(self, company):
+        """A company given to a public method: nothing, a res.company record or the id of one
+        the user may use."""
+        if company is None or company is False:
+            return None
+        if isinstance(company, models.BaseModel):
+            if company._name == "res.company" and len(company) <= 1:
+                return company or None
+        elif isinstance(company, int) and not isinstance(company, bool) and company in self.env.user.company_ids.ids:
+            return self.env["res.company"].browse(company)
+        raise ValidationError(self.env._("%r is not one of your companies.", company))
 
     @api.constrains("min_score", "company_id", "active")
     def _check_bands(self):

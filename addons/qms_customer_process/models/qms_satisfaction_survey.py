@@ -106,6 +106,7 @@ class QmsSatisfactionSurvey(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.satisfaction.survey") or "/"
         surveys = super().create(vals_list)
@@ -113,6 +114,7 @@ class QmsSatisfactionSurvey(models.Model):
         return surveys
 
     def write(self, vals):
+        self._qms_check_values(vals)
         if not self.env.su and ANSWER_FIELDS & set(vals) and any(s.state in ANSWERED_STATES for s in self):
             raise UserError(self.env._("An answered satisfaction survey is a record: its customer and answers cannot be changed."))
         return super().write(vals)
@@ -171,6 +173,7 @@ class QmsSatisfactionSurvey(models.Model):
         for survey in self:
             if survey.state != "draft":
                 raise UserError(self.env._("The survey %s was already sent.", survey.name))
+        for survey in self:
             wizard = survey._qms_invite_wizard()
             user_input = survey.user_input_id or survey._qms_create_user_input()
             wizard._send_mail(user_input)
@@ -185,6 +188,7 @@ class QmsSatisfactionSurvey(models.Model):
         for survey in self:
             if survey.state != "sent":
                 raise UserError(self.env._("Only a sent, unanswered survey can be reminded (%s).", survey.name))
+        for survey in self:
             survey._qms_invite_wizard()._send_mail(survey.user_input_id)
             survey._qms_write_transition({"reminder_count": survey.reminder_count + 1})
             survey.message_post(body=self.env._("Reminder sent to %s.", survey.contact_id.email))
@@ -209,15 +213,10 @@ class QmsSatisfactionSurvey(models.Model):
         """Record the answers of a returned paper form, chosen on the dimension lines, as the
         customer's answers in the survey app; the survey's own scoring then applies."""
         self.check_access("write")
+        # Every survey is checked before any is registered: nothing half-registered after a refusal.
         for survey in self:
-            if survey.state in ANSWERED_STATES or survey.user_input_id.state == "done":
-                raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", survey.name))
-            missing = survey.score_ids.filtered(lambda line: not line.answer_id)
-            if missing or not survey.score_ids:
-                raise UserError(self.env._(
-                    "Choose an answer for every question of the paper form: %s",
-                    ", ".join(missing.mapped("question_id.title")) or survey.name,
-                ))
+            survey._qms_check_paper_answers(survey.score_ids.filtered("answer_id").question_id)
+        for survey in self:
             user_input = (survey.user_input_id or survey._qms_create_user_input()).sudo()  # see _qms_invite_wizard
             for line in survey.score_ids:
                 user_input._save_lines(line.question_id.sudo(), line.answer_id.id)
@@ -230,10 +229,23 @@ class QmsSatisfactionSurvey(models.Model):
             user_input._mark_done()
         return True
 
+    def _qms_check_paper_answers(self, answered_questions):
+        """Refuse a paper form whose survey is answered already, or that leaves a question of
+        its dimension lines without an answer."""
+        self.ensure_one()
+        if self.state in ANSWERED_STATES or self.user_input_id.state == "done":
+            raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", self.name))
+        missing = self.score_ids.filtered(lambda line: line.question_id not in answered_questions)
+        if missing or not self.score_ids:
+            raise UserError(self.env._(
+                "Choose an answer for every question of the paper form: %s",
+                ", ".join(missing.question_id.sudo().mapped("title")) or self.name,
+            ))
+
     def register_paper_answers(self, answer_ids, comments=False):
         """Choose the answers ticked on the returned paper form (ids of survey.question.answer)
         and register them, as action_register_paper does."""
-        self.ensure_one()
+        self._qms_ensure_one()
         if not isinstance(answer_ids, list | tuple) or not all(
             isinstance(answer_id, int) and not isinstance(answer_id, bool) for answer_id in answer_ids
         ):
@@ -247,8 +259,9 @@ class QmsSatisfactionSurvey(models.Model):
         if len(answers.question_id) != len(answers):
             raise UserError(self.env._("Tick one answer per question of the paper form of %s.", self.name))
         answer_by_question = {answer.question_id: answer for answer in answers}
-        if self.state in ANSWERED_STATES:
-            raise UserError(self.env._("The survey %s is already answered: answers are recorded once.", self.name))
+        # Checked before the answers are written on the lines: nothing half-written after a refusal.
+        self.check_access("write")
+        self._qms_check_paper_answers(answers.question_id)
         for line in self.score_ids:
             line.answer_id = answer_by_question.get(line.question_id.sudo(), False)
         if comments:

@@ -1,5 +1,11 @@
-from odoo import api, models
-from odoo.exceptions import AccessError, UserError
+import math
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+# What a PostgreSQL integer column holds.
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
 
 
 class QmsWorkflowMixin(models.AbstractModel):
@@ -15,6 +21,10 @@ class QmsWorkflowMixin(models.AbstractModel):
     permission. A new record may only carry their initial value. The mail gateway runs as
     superuser with values chosen by whoever routes the mail, so ``message_new`` and
     ``message_update`` refuse them from everyone.
+
+    ``create`` and ``write`` also check, from every caller, the type of the values given to the
+    addon's fields (``_qms_check_values``), so that bad input gets a clear ValidationError
+    before the ORM or the database answers with a raw error, and nothing is written.
     """
 
     _name = "qms.workflow.mixin"
@@ -25,12 +35,14 @@ class QmsWorkflowMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
+        for vals in vals_list:
+            self._qms_check_values(vals)
+            if not self.env.su:
                 self._qms_check_transition_vals(vals, creating=True)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._qms_check_values(vals)
         if not self.env.su:
             self._qms_check_transition_vals(vals)
         return super().write(vals)
@@ -84,10 +96,89 @@ class QmsWorkflowMixin(models.AbstractModel):
         return self.sudo().write(vals)
 
     @api.model
+    def _qms_check_values(self, vals):
+        """The values ``create`` or ``write`` gives to the fields this addon declares, checked
+        before the ORM converts them (which would raise a raw TypeError or ValueError, store the
+        text "no" as true, or let the database refuse the query): a dictionary; a text without
+        NUL characters; a finite number, an integer the database can hold; true or false for a
+        flag; one of the choices of a selection; a record id for a link; a date for a date."""
+        if not isinstance(vals, dict):
+            raise UserError(self.env._("The values of %s must be given as a dictionary.", self._description))
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            # Unknown fields are refused by the ORM; the fields of other modules keep their
+            # standard behaviour; an empty value is always accepted.
+            if field is None or field._module != "qms_customer_process" or value is None or value is False:
+                continue
+            error = self._qms_value_error(field, value)
+            if error:
+                raise ValidationError(self.env._(
+                    "%(field)s of a %(record)s: %(error)s",
+                    field=field._description_string(self.env), record=self._description, error=error,
+                ))
+
+    @api.model
+    def _qms_value_error(self, field, value):
+        """Why ``value`` cannot be given to ``field``, or None."""
+        try:
+            shown = str(value)
+        except ValueError:  # an integer too long to print
+            shown = "…"
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        if field.type in ("char", "text", "html"):
+            if not isinstance(value, str):
+                return self.env._("a text is expected.")
+            if "\x00" in value:
+                return self.env._("a text cannot contain NUL characters.")
+        elif field.type in ("integer", "float", "monetary"):
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                return self.env._("a number is expected.")
+            try:
+                number = int(value) if field.type == "integer" and not isinstance(value, float) else float(value)
+            except (ValueError, OverflowError):
+                return self.env._("a number is expected.")
+            if isinstance(number, float) and not math.isfinite(number):
+                return self.env._("a finite number is expected, not %s.", shown)
+            if field.type == "integer" and not INTEGER_RANGE[0] <= number <= INTEGER_RANGE[1]:
+                return self.env._("%s is out of range.", shown)
+        elif field.type == "boolean":
+            if not isinstance(value, bool) and not (type(value) is int and value in (0, 1)):
+                return self.env._("true or false is expected.")
+        elif field.type == "selection":
+            if not isinstance(value, str) or value not in field.get_values(self.env):
+                return self.env._("%s is not one of its choices.", shown)
+        elif field.type == "many2one":
+            if isinstance(value, models.BaseModel):
+                if value._name != field.comodel_name or len(value) > 1:
+                    return self.env._("a record id is expected.")
+            elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INTEGER_RANGE[1]:
+                return self.env._("a record id is expected.")
+        elif field.type in ("date", "datetime"):
+            if isinstance(value, date):
+                return None
+            if not isinstance(value, str):
+                return self.env._("a date is expected.")
+            try:
+                (fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime)(value)
+            except ValueError:
+                return self.env._("%s is not a date.", shown)
+        return None
+
+    @api.model
     def _qms_check_text(self, value, what):
-        """A text argument of a public method: a string, or nothing."""
+        """A text argument of a public method: a string (without NUL characters), or nothing."""
         if value not in (None, False) and not isinstance(value, str):
             raise UserError(self.env._("%s must be a text.", what))
+        if value and "\x00" in value:
+            raise UserError(self.env._("%s cannot contain NUL characters.", what))
+
+    def _qms_ensure_one(self):
+        """``ensure_one`` for a public method, with a message in the user's language."""
+        if len(self) != 1:
+            raise UserError(self.env._(
+                "This action works on one %(record)s at a time, not %(count)s.",
+                record=self._description, count=len(self),
+            ))
 
     def _qms_check_role(self, group_xmlids, message):
         """Refuse ``message`` (AccessError) unless the user is in one of ``group_xmlids``. A

@@ -185,10 +185,12 @@ class SaleOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._qms_check_values(vals)
             self._qms_check_write_rights(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._qms_check_values(vals)
         self._qms_check_write_rights(vals)
         if vals.get("state") in ("sent", "sale"):
             for order in self:
@@ -221,7 +223,7 @@ class SaleOrder(models.Model):
     def action_qms_add_to_commitment(self):
         """Add the products of a successfully delivered special order to the valid commitment
         (procedure: a successfully executed special contract supplements the yearly commitment)."""
-        self.ensure_one()
+        self._qms_ensure_one()
         user = self.env.user
         if not (user.has_group("qms_customer_process.group_qms_general_manager")
                 or user.has_group("qms_customer_process.group_qms_manager")):
@@ -244,7 +246,7 @@ class SaleOrder(models.Model):
 
     def action_qms_open_quotation(self):
         """From the review form to the standard quotation form (sales)."""
-        self.ensure_one()
+        self._qms_ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -394,6 +396,12 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("The contract review of %s is already approved; change its terms to review it again.", self.name))
         if self.qms_order_channel == "oral" and not self._qms_oral_confirmed() and self.state == "sale":
             raise UserError(self.env._("Record the customer's confirmation of the oral order %s first.", self.name))
+        # Checked for every order of the batch before any review starts (nothing half-requested),
+        # on the classification evaluated afresh as _qms_start_review does.
+        self.env.add_to_compute(self._fields["qms_contract_type_auto"], self)
+        self.env.add_to_compute(self._fields["qms_review_required"], self)
+        if not self._qms_applicable_rules():
+            raise UserError(self.env._("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
 
     def _qms_start_review(self):
         self.ensure_one()

@@ -10,3 +10,4 @@ from . import test_satisfaction_security
 from . import test_customer_complaint
 from . import test_quality_investigation
 from . import test_workflow_integrity
+from . import test_bad_input
