@@ -173,9 +173,11 @@ class QmsCustomerComplaint(models.Model):
 
     @api.depends("date_received", "severity", "company_id")
     def _compute_deadlines(self):
-        Deadline = self.env["qms.complaint.deadline"]
+        deadlines = self.env["qms.complaint.deadline"]._qms_by_severity_company(
+            set(self.mapped("severity")), self.company_id,
+        )
         for complaint in self:
-            deadline = Deadline._for(complaint.severity, complaint.company_id)
+            deadline = deadlines.get((complaint.severity, complaint.company_id.id))
             if not complaint.date_received or not deadline:
                 complaint.date_acknowledge_deadline = complaint.date_response_deadline = False
                 continue
@@ -211,12 +213,15 @@ class QmsCustomerComplaint(models.Model):
 
     @api.depends("product_id", "complaint_type", "date_received", "company_id")
     def _compute_is_recurrence(self):
-        Deadline = self.env["qms.complaint.deadline"]
+        deadlines = self.env["qms.complaint.deadline"]._qms_by_severity_company(
+            set(self.mapped("severity")), self.company_id,
+        )
         for complaint in self:
             if not (complaint.product_id and complaint.date_received):
                 complaint.is_recurrence = False
                 continue
-            window = Deadline._for(complaint.severity, complaint.company_id).recurrence_days or 90
+            deadline = deadlines.get((complaint.severity, complaint.company_id.id))
+            window = (deadline.recurrence_days if deadline else 0) or 90
             # Earlier complaints about the same product and type, whoever may read them: the flag
             # is a fact about the company's complaints record (procedure 10.2, recurrence).
             complaint.is_recurrence = bool(self.sudo().search_count([

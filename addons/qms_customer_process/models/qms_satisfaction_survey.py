@@ -80,9 +80,10 @@ class QmsSatisfactionSurvey(models.Model):
     @api.depends("score", "state", "company_id")
     def _compute_grade_id(self):
         Grade = self.env["qms.satisfaction.grade"]
+        tables = Grade._qms_tables(self.company_id)
         for survey in self:
             answered = survey.state in ANSWERED_STATES
-            survey.grade_id = Grade.grade_for(survey.score, survey.company_id) if answered else False
+            survey.grade_id = Grade._qms_band_in(tables[survey.company_id.id], survey.score) if answered else False
 
     @api.depends("corrective_action_ids.state")
     def _compute_follow_up_state(self):
@@ -307,11 +308,13 @@ class QmsSatisfactionSurvey(models.Model):
             ]
             if low_grade:
                 items.insert(0, self.env._("Overall: %(score)s (%(grade)s)", score=round(survey.score, 2), grade=survey.grade_id.name))
-            quality = self.env["qms.review.role"].search([("code", "=", "quality")], limit=1)
+            company = survey.company_id
+            quality = self.env["qms.review.role"]._qms_find("quality", company)
             due = fields.Date.context_today(self) + timedelta(days=campaign.follow_up_days or 30)
             values = []
-            for department, dimension_lines in self._qms_items_by_department(low_lines, quality, low_grade):
-                owner = department.user_ids[:1] or survey.user_id or campaign.user_id
+            for department, dimension_lines in self._qms_items_by_department(low_lines, quality, low_grade, company):
+                owner = department.user_ids.filtered(lambda user, company=company: company in user.company_ids)[:1] \
+                    or survey.user_id or campaign.user_id
                 values.append({
                     "description": self.env._(
                         "Dissatisfied customer %(customer)s (%(survey)s): %(items)s. Analyse the causes and propose the improvement.",
@@ -334,10 +337,13 @@ class QmsSatisfactionSurvey(models.Model):
             survey._qms_write_transition({"dissatisfied": True, "dissatisfied_items": "\n".join(items)})
 
     @api.model
-    def _qms_items_by_department(self, low_lines, quality, low_grade):
+    def _qms_items_by_department(self, low_lines, quality, low_grade, company):
+        """The dissatisfied items grouped by the department of ``company`` responsible for them
+        (its own department of the dimension's department code, else the shared one, else quality)."""
         groups = {}
+        departments = low_lines.dimension_id.department_id._qms_map_for_company(company)
         for line in low_lines:
-            department = line.dimension_id.department_id or quality
+            department = departments.get(line.dimension_id.department_id) or quality
             groups.setdefault(department, self.env["qms.satisfaction.score"])
             groups[department] |= line
         if not groups and low_grade:
