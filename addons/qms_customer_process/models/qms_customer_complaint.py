@@ -14,6 +14,7 @@ class QmsCustomerComplaint(models.Model):
     _inherit = ["qms.workflow.mixin", "portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
     _order = "date_received desc, id desc"
     _primary_email = "email_from"
+    _check_company_auto = True
     _qms_transition_fields = (
         "state", "customer_acceptance", "closed_by_id", "date_acknowledged", "date_proposed", "date_closed",
     )
@@ -38,7 +39,7 @@ class QmsCustomerComplaint(models.Model):
     )
     # Customer and intake
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", tracking=True, index=True,
+        "res.partner", string="Customer", tracking=True, index=True, check_company=True,
         help="Left empty when the complaint came by email from an unknown address: assign it before acknowledging.",
     )
     commercial_partner_id = fields.Many2one(
@@ -59,14 +60,16 @@ class QmsCustomerComplaint(models.Model):
         compute="_compute_salesperson_id", store=True, readonly=False, precompute=True,
     )
     # What it is about
-    sale_order_id = fields.Many2one("sale.order", string="Sales Order", index="btree_not_null")
-    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", index="btree_not_null", check_company=True)
+    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null", check_company=True)
     invoice_id = fields.Many2one(
-        "account.move", string="Invoice", index="btree_not_null",
+        "account.move", string="Invoice", index="btree_not_null", check_company=True,
         domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]",
     )
-    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot/Serial Number", domain="[('product_id', '=', product_id)]")
+    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True, check_company=True)
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=', product_id)]",
+    )
     quantity_affected = fields.Float(digits="Product Unit of Measure")
     complaint_type = fields.Selection(
         [
@@ -83,7 +86,7 @@ class QmsCustomerComplaint(models.Model):
     attachment_ids = fields.Many2many("ir.attachment", string="Photos and Documents")
     # Handling
     department_id = fields.Many2one(
-        "qms.review.role", string="Responsible Department", tracking=True, index=True,
+        "qms.review.role", string="Responsible Department", tracking=True, index=True, check_company=True,
     )
     user_id = fields.Many2one(
         "res.users", string="Owner", tracking=True, index=True, default=lambda self: self.env.user,

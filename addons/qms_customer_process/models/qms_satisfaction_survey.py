@@ -20,14 +20,17 @@ class QmsSatisfactionSurvey(models.Model):
         "state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on", "answer_mode",
         "sent_on", "reminder_count", "user_input_id",
     )
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     campaign_id = fields.Many2one("qms.satisfaction.campaign", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     period_date = fields.Date(related="campaign_id.date_start", store=True, index=True, string="Period")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True,
+    )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact", tracking=True,
+        "res.partner", string="Contact", tracking=True, check_company=True,
         compute="_compute_contact_id", store=True, readonly=False, precompute=True,
         help="Who receives the invitation: the customer or one of its contacts, with an email address.",
     )
