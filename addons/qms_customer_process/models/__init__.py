@@ -1,4 +1,5 @@
 from . import qms_workflow_mixin
+from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import product_template

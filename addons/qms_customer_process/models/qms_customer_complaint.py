@@ -473,25 +473,44 @@ class QmsCustomerComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A complaint from an email sent to the complaints alias; an unknown sender is kept in
-        the email field and the customer is left to assign."""
-        email = tools.email_normalize(msg_dict.get("email_from") or "")
-        partner = msg_dict.get("author_id") and self.env["res.partner"].browse(msg_dict["author_id"])
-        if not partner and email:
-            partner = self.env["res.partner"].search([("email_normalized", "=", email)], limit=1)
+        """A complaint from an email sent to the complaints alias, in the alias's company (the
+        gateway put it in ``custom_values``, see _qms_gateway_creation_values). The sender is
+        matched with Odoo's partner lookup among the partners of that company; an unknown sender
+        is kept in the email field and the customer is left to assign."""
+        self._qms_check_transition_vals(custom_values or {}, creating=True)
+        custom_values = custom_values or {}
+        company_id = custom_values.get("company_id")
+        company = self.env["res.company"].browse(company_id) if isinstance(company_id, int) and company_id \
+            else self.env.company
+        partner = self._qms_find_sender(msg_dict, company)
         name, _email = tools.parse_contact_from_email(msg_dict.get("email_from") or "")
         defaults = {
             "name": "/",
             "subject": msg_dict.get("subject") or self.env._("Complaint by email"),
             "description": msg_dict.get("body"),
             "email_from": msg_dict.get("email_from"),
-            "contact_name": name or (partner.name if partner else False),
+            "contact_name": name or partner.name,
             "channel": "email",
-            "partner_id": partner.id if partner else False,
+            "company_id": company.id,
+            "partner_id": partner.id,
             "user_id": False,
         }
-        defaults.update(custom_values or {})
+        defaults.update(custom_values)
         return super().message_new(msg_dict, custom_values=defaults)
+
+    @api.model
+    def _qms_find_sender(self, msg_dict, company):
+        """The partner who sent the mail, among those ``company`` may use: the author the gateway
+        found, else Odoo's own lookup of the sender's address (mail.thread)."""
+        Partner = self.env["res.partner"]
+        company_domain = Partner._check_company_domain(company)
+        author_id = msg_dict.get("author_id")
+        author = Partner.browse(author_id if isinstance(author_id, int) else []).exists().filtered_domain(company_domain)
+        if author or not msg_dict.get("email_from"):
+            return author
+        return self.env["mail.thread"]._mail_find_partner_from_emails(
+            [msg_dict["email_from"]], extra_domain=company_domain,
+        )[0]
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
