@@ -9,3 +9,4 @@ from . import test_satisfaction_analysis
 from . import test_satisfaction_security
 from . import test_customer_complaint
 from . import test_quality_investigation
+from . import test_multi_company
