@@ -188,6 +188,7 @@ class QmsComplaintPortal(CustomerPortal):
             values["error"] = error
             return request.render("qms_customer_process.portal_new_complaint", values)
         order = orders.browse(int(post["sale_order_id"])) if post.get("sale_order_id") else orders.browse()
+        product = products.browse(int(post["product_id"])) if post.get("product_id") else products.browse()
         partner = request.env.user.partner_id
         try:
             # A refusal of the model is shown on the form; the savepoint leaves nothing behind.
@@ -203,8 +204,10 @@ class QmsComplaintPortal(CustomerPortal):
                     "email_from": partner.email,
                     "channel": "portal",
                     "complaint_type": post.get("complaint_type") or "quality",
+                    # The complaint belongs to the company of the order (or of the product) it is about.
+                    "company_id": (order.company_id or product.company_id or request.env.company).id,
                     "sale_order_id": order.id,
-                    "product_id": int(post["product_id"]) if post.get("product_id") else False,
+                    "product_id": product.id,
                     "quantity_affected": float(post.get("quantity_affected") or 0),
                     "user_id": order.user_id.id or partner.commercial_partner_id.user_id.id,
                 })

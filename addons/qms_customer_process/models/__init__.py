@@ -1,4 +1,5 @@
 from . import qms_workflow_mixin
+from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import product_template
@@ -24,4 +25,3 @@ from . import survey_user_input
 from . import qms_complaint_deadline
 from . import qms_customer_complaint
 from . import qms_quality_investigation
-from . import mail_thread

@@ -8,6 +8,7 @@ class QmsCapabilityCommitment(models.Model):
     _inherit = ["qms.workflow.mixin", "mail.thread"]
     _order = "date_from desc, id desc"
     _qms_transition_fields = ("state", "approved_by_id", "approved_on", "source_order_ids")
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -22,7 +23,7 @@ class QmsCapabilityCommitment(models.Model):
     )
     date_from = fields.Date(string="Valid From", required=True, tracking=True)
     date_to = fields.Date(string="Valid To", required=True, tracking=True)
-    product_tmpl_ids = fields.Many2many("product.template", string="Products")
+    product_tmpl_ids = fields.Many2many("product.template", string="Products", check_company=True)
     categ_ids = fields.Many2many("product.category", string="Product Categories")
     capacity_qty = fields.Float(
         string="Capacity per Month",
@@ -39,6 +40,7 @@ class QmsCapabilityCommitment(models.Model):
     source_order_ids = fields.Many2many(
         "sale.order",
         string="Added From Special Orders",
+        check_company=True,
         readonly=True,
         copy=False,
         help="Special orders delivered successfully whose products were added to this commitment.",

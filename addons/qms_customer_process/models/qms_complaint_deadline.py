@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
@@ -29,9 +29,19 @@ class QmsComplaintDeadline(models.Model):
         "within this many days before it.",
     )
 
+    # The constraint is the unique index made in _auto_init: a plain unique(severity, company_id)
+    # lets two shared deadlines (company_id empty, NULLs are distinct) exist for one severity.
     _sql_constraints = [
-        ("severity_company_uniq", "unique(severity, company_id)", "One deadline per severity and company."),
+        ("severity_company_uniq", "", "One deadline per severity and company, and one shared deadline per severity."),
     ]
+
+    def _auto_init(self):
+        res = super()._auto_init()
+        tools.create_unique_index(
+            self._cr, "qms_complaint_deadline_severity_company_uniq", self._table,
+            ["severity", "COALESCE(company_id, 0)"],
+        )
+        return res
 
     @api.constrains("acknowledge_hours", "respond_days", "recurrence_days")
     def _check_positive(self):
@@ -41,6 +51,23 @@ class QmsComplaintDeadline(models.Model):
 
     @api.model
     def _for(self, severity, company):
-        """The deadline of a severity in a company: the company's own, else the shared one."""
-        deadlines = self.search([("severity", "=", severity), ("company_id", "in", [company.id, False])])
-        return deadlines.filtered("company_id")[:1] or deadlines[:1]
+        """The deadline of a severity in a company: the company's own, else the shared one;
+        never another company's."""
+        return self._qms_by_severity_company({severity}, company)[severity, company.id]
+
+    @api.model
+    def _qms_by_severity_company(self, severities, companies):
+        """{(severity, company id): deadline} for every given severity and company (company id
+        False: no company, the shared deadline), in one query: the company's own deadline wins
+        over the shared one."""
+        # sudo: the deadlines are configuration the procedure applies to every complaint of the
+        # company, whoever records or reads it.
+        deadlines = self.sudo().search([
+            ("severity", "in", list(severities)), ("company_id", "in", [False, *companies.ids]),
+        ]).with_env(self.env)
+        shared = {deadline.severity: deadline for deadline in deadlines if not deadline.company_id}
+        own = {(deadline.severity, deadline.company_id.id): deadline for deadline in deadlines if deadline.company_id}
+        return {
+            (severity, company_id): own.get((severity, company_id)) or shared.get(severity) or self.browse()
+            for severity in severities for company_id in [False, *companies.ids]
+        }

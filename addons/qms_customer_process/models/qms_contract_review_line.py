@@ -9,6 +9,7 @@ class QmsContractReviewLine(models.Model):
     _order = "order_id, revision desc, sequence, id"
     _qms_transition_fields = ("order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on")
     _rec_names_search = ["order_id", "role_id"]
+    _check_company_auto = True
 
     order_id = fields.Many2one(
         "sale.order", string="Order", required=True, ondelete="cascade", index=True, copy=False,
@@ -17,6 +18,7 @@ class QmsContractReviewLine(models.Model):
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     role_id = fields.Many2one(
         "qms.review.role", string="Department", required=True, ondelete="restrict", index=True, copy=False,
+        check_company=True,
     )
     revision = fields.Integer(required=True, readonly=True, default=1, copy=False)
     sequence = fields.Integer(readonly=True, default=10, copy=False)

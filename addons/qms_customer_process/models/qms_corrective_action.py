@@ -10,6 +10,7 @@ class QmsCorrectiveAction(models.Model):
     _qms_transition_fields = (
         "state", "implemented_on", "verified_by_id", "verified_on", "effective", "satisfaction_survey_id",
     )
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     description = fields.Text(required=True, tracking=True)
@@ -17,7 +18,7 @@ class QmsCorrectiveAction(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company,
     )
     department_id = fields.Many2one(
-        "qms.review.role", string="Responsible Department", tracking=True, index=True,
+        "qms.review.role", string="Responsible Department", tracking=True, index=True, check_company=True,
     )
     user_id = fields.Many2one(
         "res.users", string="Owner", required=True, tracking=True, index=True,
@@ -49,7 +50,8 @@ class QmsCorrectiveAction(models.Model):
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     satisfaction_survey_id = fields.Many2one(
         "qms.satisfaction.survey", string="Satisfaction Survey", index="btree_not_null", readonly=True,
-        ondelete="set null", copy=False, help="The dissatisfied customer's survey this action follows up (procedure 5.9.4).",
+        ondelete="set null", copy=False, check_company=True,
+        help="The dissatisfied customer's survey this action follows up (procedure 5.9.4).",
     )
     cause_analysis = fields.Text(
         tracking=True, copy=False,
@@ -57,10 +59,11 @@ class QmsCorrectiveAction(models.Model):
     )
     complaint_id = fields.Many2one(
         "qms.customer.complaint", string="Complaint", index="btree_not_null", ondelete="restrict", tracking=True,
+        check_company=True,
     )
     investigation_id = fields.Many2one(
         "qms.quality.investigation", string="Quality Investigation", index="btree_not_null", ondelete="restrict",
-        tracking=True,
+        tracking=True, check_company=True,
     )
 
     @api.onchange("investigation_id")

@@ -16,6 +16,7 @@ class QmsCustomerComplaint(models.Model):
     _inherit = ["qms.workflow.mixin", "portal.mixin", "mail.thread.cc", "mail.activity.mixin"]
     _order = "date_received desc, id desc"
     _primary_email = "email_from"
+    _check_company_auto = True
     _qms_transition_fields = (
         "state", "customer_acceptance", "closed_by_id", "date_acknowledged", "date_proposed", "date_closed",
     )
@@ -40,7 +41,7 @@ class QmsCustomerComplaint(models.Model):
     )
     # Customer and intake
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", tracking=True, index=True,
+        "res.partner", string="Customer", tracking=True, index=True, check_company=True,
         help="Left empty when the complaint came by email from an unknown address: assign it before acknowledging.",
     )
     commercial_partner_id = fields.Many2one(
@@ -61,14 +62,16 @@ class QmsCustomerComplaint(models.Model):
         compute="_compute_salesperson_id", store=True, readonly=False, precompute=True,
     )
     # What it is about
-    sale_order_id = fields.Many2one("sale.order", string="Sales Order", index="btree_not_null")
-    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null")
+    sale_order_id = fields.Many2one("sale.order", string="Sales Order", index="btree_not_null", check_company=True)
+    picking_id = fields.Many2one("stock.picking", string="Delivery", index="btree_not_null", check_company=True)
     invoice_id = fields.Many2one(
-        "account.move", string="Invoice", index="btree_not_null",
+        "account.move", string="Invoice", index="btree_not_null", check_company=True,
         domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]",
     )
-    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True)
-    lot_id = fields.Many2one("stock.lot", string="Lot/Serial Number", domain="[('product_id', '=', product_id)]")
+    product_id = fields.Many2one("product.product", string="Product", tracking=True, index=True, check_company=True)
+    lot_id = fields.Many2one(
+        "stock.lot", string="Lot/Serial Number", check_company=True, domain="[('product_id', '=', product_id)]",
+    )
     quantity_affected = fields.Float(digits="Product Unit of Measure")
     complaint_type = fields.Selection(
         [
@@ -85,7 +88,7 @@ class QmsCustomerComplaint(models.Model):
     attachment_ids = fields.Many2many("ir.attachment", string="Photos and Documents")
     # Handling
     department_id = fields.Many2one(
-        "qms.review.role", string="Responsible Department", tracking=True, index=True,
+        "qms.review.role", string="Responsible Department", tracking=True, index=True, check_company=True,
     )
     user_id = fields.Many2one(
         "res.users", string="Owner", tracking=True, index=True, default=lambda self: self.env.user,
@@ -175,9 +178,11 @@ class QmsCustomerComplaint(models.Model):
 
     @api.depends("date_received", "severity", "company_id")
     def _compute_deadlines(self):
-        Deadline = self.env["qms.complaint.deadline"]
+        deadlines = self.env["qms.complaint.deadline"]._qms_by_severity_company(
+            set(self.mapped("severity")), self.company_id,
+        )
         for complaint in self:
-            deadline = Deadline._for(complaint.severity, complaint.company_id)
+            deadline = deadlines.get((complaint.severity, complaint.company_id.id))
             if not complaint.date_received or not deadline:
                 complaint.date_acknowledge_deadline = complaint.date_response_deadline = False
                 continue
@@ -213,12 +218,15 @@ class QmsCustomerComplaint(models.Model):
 
     @api.depends("product_id", "complaint_type", "date_received", "company_id")
     def _compute_is_recurrence(self):
-        Deadline = self.env["qms.complaint.deadline"]
+        deadlines = self.env["qms.complaint.deadline"]._qms_by_severity_company(
+            set(self.mapped("severity")), self.company_id,
+        )
         for complaint in self:
             if not (complaint.product_id and complaint.date_received):
                 complaint.is_recurrence = False
                 continue
-            window = Deadline._for(complaint.severity, complaint.company_id).recurrence_days or 90
+            deadline = deadlines.get((complaint.severity, complaint.company_id.id))
+            window = (deadline.recurrence_days if deadline else 0) or 90
             # Earlier complaints about the same product and type, whoever may read them: the flag
             # is a fact about the company's complaints record (procedure 10.2, recurrence).
             complaint.is_recurrence = bool(self.sudo().search_count([
@@ -483,26 +491,31 @@ class QmsCustomerComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A complaint from an email sent to the complaints alias; an unknown sender is kept in
-        the email field and the customer is left to assign."""
+        """A complaint from an email sent to the complaints alias, in the alias's company (the
+        gateway put it in ``custom_values``, see _qms_gateway_creation_values). The sender is
+        matched with Odoo's partner lookup among the partners of that company; an unknown sender
+        is kept in the email field and the customer is left to assign."""
         if not isinstance(msg_dict, dict) or not isinstance(custom_values or {}, dict):
             raise UserError(self.env._("A complaint by email is made from the parsed email and values, as dictionaries."))
-        email = tools.email_normalize(msg_dict.get("email_from") or "")
-        partner = msg_dict.get("author_id") and self.env["res.partner"].browse(msg_dict["author_id"])
-        if not partner and email:
-            partner = self.env["res.partner"].search([("email_normalized", "=", email)], limit=1)
+        self._qms_check_transition_vals(custom_values or {}, creating=True)
+        custom_values = custom_values or {}
+        company_id = custom_values.get("company_id")
+        company = self.env["res.company"].browse(company_id) if isinstance(company_id, int) and company_id \
+            else self.env.company
+        partner = self._qms_find_sender(msg_dict, company)
         name, _email = tools.parse_contact_from_email(msg_dict.get("email_from") or "")
         defaults = {
             "name": "/",
             "subject": self._qms_mail_subject(msg_dict),
             "description": self._qms_mail_description(msg_dict),
             "email_from": msg_dict.get("email_from"),
-            "contact_name": name or (partner.name if partner else False),
+            "contact_name": name or partner.name,
             "channel": "email",
-            "partner_id": partner.id if partner else False,
+            "company_id": company.id,
+            "partner_id": partner.id,
             "user_id": False,
         }
-        defaults.update(custom_values or {})
+        defaults.update(custom_values)
         return super().message_new(msg_dict, custom_values=defaults)
 
     @api.model
@@ -531,6 +544,20 @@ class QmsCustomerComplaint(models.Model):
         else:
             text = self.env._("The email had no text.")
         return tools.plaintext2html(text)
+
+    @api.model
+    def _qms_find_sender(self, msg_dict, company):
+        """The partner who sent the mail, among those ``company`` may use: the author the gateway
+        found, else Odoo's own lookup of the sender's address (mail.thread)."""
+        Partner = self.env["res.partner"]
+        company_domain = Partner._check_company_domain(company)
+        author_id = msg_dict.get("author_id")
+        author = Partner.browse(author_id if isinstance(author_id, int) else []).exists().filtered_domain(company_domain)
+        if author or not msg_dict.get("email_from"):
+            return author
+        return self.env["mail.thread"]._mail_find_partner_from_emails(
+            [msg_dict["email_from"]], extra_domain=company_domain,
+        )[0]
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

@@ -17,14 +17,17 @@ class QmsQualityInvestigation(models.Model):
     _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _qms_transition_fields = ("state", "date_closed", "closed_by_id")
+    _check_company_auto = True
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     complaint_id = fields.Many2one(
         "qms.customer.complaint", string="Complaint", index=True, ondelete="restrict", tracking=True,
+        check_company=True,
     )
     partner_id = fields.Many2one(related="complaint_id.partner_id", store=True, string="Customer")
     product_id = fields.Many2one(
         "product.product", compute="_compute_product_id", store=True, readonly=False, precompute=True,
+        check_company=True,
     )
     severity = fields.Selection(related="complaint_id.severity", store=True)
     company_id = fields.Many2one(
@@ -46,7 +49,9 @@ class QmsQualityInvestigation(models.Model):
         "res.users", string="Team Leader", required=True, tracking=True, index=True,
         default=lambda self: self.env.user,
     )
-    department_id = fields.Many2one("qms.review.role", string="Responsible Department", tracking=True, index=True)
+    department_id = fields.Many2one(
+        "qms.review.role", string="Responsible Department", tracking=True, index=True, check_company=True,
+    )
     team_ids = fields.Many2many("res.users", string="Team Members")
     # D2 problem (5W2H)
     problem_description = fields.Text(tracking=True)
@@ -184,5 +189,6 @@ class QmsQualityInvestigation(models.Model):
                 "default_investigation_id": self.id,
                 "default_complaint_id": self.complaint_id.id,
                 "default_department_id": self.department_id.id,
+                "default_company_id": self.company_id.id,
             },
         }

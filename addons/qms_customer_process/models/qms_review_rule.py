@@ -7,6 +7,7 @@ class QmsReviewRule(models.Model):
     _description = "Contract Review Rule"
     _inherit = ["qms.workflow.mixin"]
     _order = "sequence, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(
@@ -15,8 +16,16 @@ class QmsReviewRule(models.Model):
         "of the same revision is accepted. Lines of the same sequence are reviewed in parallel.",
     )
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", string="Company", index=True)
-    role_id = fields.Many2one("qms.review.role", string="Department", required=True, ondelete="restrict")
+    company_id = fields.Many2one(
+        "res.company", string="Company", index=True,
+        help="Leave empty to share the rule with every company. A company's own rules for a department "
+        "and timing replace the shared rules for that department and timing.",
+    )
+    role_id = fields.Many2one(
+        "qms.review.role", string="Department", required=True, ondelete="restrict", check_company=True,
+        help="A shared rule names a shared department; a company that has its own department of the same "
+        "code gets that department.",
+    )
     contract_type = fields.Selection(
         [("any", "Any"), ("regular", "Regular"), ("special", "Special")],
         required=True,
@@ -68,8 +77,35 @@ class QmsReviewRule(models.Model):
     @api.model
     def _qms_rules_for(self, order, timings=("quotation",)):
         """The active rules that apply to ``order`` for the given timings."""
-        rules = self.search([("timing", "in", list(timings))])
+        rules = self._qms_by_company(order.company_id, timings)[order.company_id.id]
         if not rules:
             return rules
         facts = order._qms_review_facts(need_stock=any(rules.mapped("stock_insufficient")))
         return rules.filtered(lambda rule: rule._qms_matches(order, facts))
+
+    @api.model
+    def _qms_by_company(self, companies, timings):
+        """{company id: the active rules of ``timings`` of that company (as superuser)}, in one
+        query: the company's own rules and the shared ones, except the shared rules of a department
+        (by code) and timing for which the company has rules of its own; never another company's."""
+        # sudo: the review rules are configuration the procedure applies to every order of the
+        # company, whoever requests, confirms (the customer on the portal) or delivers it.
+        rules = self.sudo().search([
+            ("timing", "in", list(timings)), ("company_id", "in", [False, *companies.ids]),
+        ])
+        shared = rules.filtered(lambda rule: not rule.company_id)
+        result = {False: shared}
+        for company in companies:
+            own = rules.filtered(lambda rule, company=company: rule.company_id == company)
+            replaced = {(rule.role_id.code, rule.timing) for rule in own}
+            result[company.id] = rules.filtered(
+                lambda rule, own=own, replaced=replaced: rule in own
+                or (not rule.company_id and (rule.role_id.code, rule.timing) not in replaced)
+            )
+        return result
+
+    def _qms_role_for(self, company):
+        """The department that reviews for this rule in ``company``: the company's own department
+        of the rule's department code wins over the shared one."""
+        self.ensure_one()
+        return self.role_id._qms_for_company(company) or self.role_id

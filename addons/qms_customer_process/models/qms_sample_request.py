@@ -47,6 +47,7 @@ class QmsSampleRequest(models.Model):
         "production_started_on", "customer_decision", "customer_decided_on",
         "customer_decided_on_portal", "closed_on",
     )
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     company_id = fields.Many2one(
@@ -58,14 +59,14 @@ class QmsSampleRequest(models.Model):
     )
     # The request (样品需求单)
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", tracking=True, index=True,
+        "res.partner", string="Customer", tracking=True, index=True, check_company=True,
         domain="[('is_company', '=', True)]",
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", string="Commercial Entity", store=True, index=True,
     )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact", tracking=True,
+        "res.partner", string="Contact", tracking=True, check_company=True,
         domain="[('id', 'child_of', partner_id), ('id', '!=', partner_id)]",
         help="The person at the customer the sample is for.",
     )
@@ -116,8 +117,8 @@ class QmsSampleRequest(models.Model):
     sent_date = fields.Date(string="Sent On", tracking=True, copy=False)
     carrier = fields.Char(tracking=True, copy=False)
     tracking_ref = fields.Char(string="Tracking Reference", tracking=True, copy=False)
-    delivery_address_id = fields.Many2one("res.partner", string="Delivery Address", copy=False)
-    picking_id = fields.Many2one("stock.picking", string="Delivery Order", copy=False)
+    delivery_address_id = fields.Many2one("res.partner", string="Delivery Address", copy=False, check_company=True)
+    picking_id = fields.Many2one("stock.picking", string="Delivery Order", copy=False, check_company=True)
     # The customer's decision (样品承认书)
     customer_decision = fields.Selection(
         [("approved", "Sample Approved"), ("rejected", "Sample Not Approved")],
@@ -139,11 +140,11 @@ class QmsSampleRequest(models.Model):
     revision = fields.Integer(string="Revision No.", default=1, readonly=True, copy=False)
     previous_id = fields.Many2one(
         "qms.sample.request", string="Previous Revision", readonly=True, copy=False, index=True,
-        ondelete="restrict",
+        ondelete="restrict", check_company=True,
     )
     origin_id = fields.Many2one(
         "qms.sample.request", string="First Revision", readonly=True, copy=False, index=True,
-        ondelete="restrict",
+        ondelete="restrict", check_company=True,
     )
     next_revision_ids = fields.One2many("qms.sample.request", "previous_id", string="Next Revisions")
     revision_count = fields.Integer(compute="_compute_revision_count")

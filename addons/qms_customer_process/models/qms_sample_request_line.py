@@ -7,6 +7,7 @@ class QmsSampleRequestLine(models.Model):
     _description = "Sample Request Line"
     _inherit = ["qms.workflow.mixin"]
     _order = "request_id, sequence, id"
+    _check_company_auto = True
 
     request_id = fields.Many2one("qms.sample.request", string="Sample Request", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="request_id.company_id", store=True, index=True)

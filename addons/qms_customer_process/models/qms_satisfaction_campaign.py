@@ -11,6 +11,7 @@ class QmsSatisfactionCampaign(models.Model):
     _inherit = ["qms.workflow.mixin", "mail.thread"]
     _order = "date_start desc, id desc"
     _qms_transition_fields = ("state",)
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     title = fields.Char(required=True, tracking=True, translate=True)
@@ -30,13 +31,13 @@ class QmsSatisfactionCampaign(models.Model):
         [("chosen", "Chosen customers"), ("invoiced", "Every customer invoiced in the period")],
         string="Customers", required=True, default="chosen",
     )
-    partner_ids = fields.Many2many("res.partner", string="Chosen Customers")
+    partner_ids = fields.Many2many("res.partner", string="Chosen Customers", check_company=True)
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("closed", "Closed")],
         default="draft", required=True, tracking=True, index=True, copy=False,
     )
     follow_up_grade_id = fields.Many2one(
-        "qms.satisfaction.grade", string="Follow Up Grades Below",
+        "qms.satisfaction.grade", string="Follow Up Grades Below", check_company=True,
         default=lambda self: self.env.ref("qms_customer_process.satisfaction_grade_neutral", raise_if_not_found=False),
         help="An answered survey whose grade is below this one is a dissatisfied customer and gets a follow-up.",
     )

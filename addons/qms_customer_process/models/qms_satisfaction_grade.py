@@ -19,24 +19,47 @@ class QmsSatisfactionGrade(models.Model):
         help="The band ends below this score (the minimum of the next band); 100 for the top band.",
     )
     color = fields.Char(default="#4472c4", help="Colour of the band in the analysis chart.")
-    company_id = fields.Many2one("res.company", string="Company", index=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", index=True,
+        help="Leave empty for the shared grade table, used by every company that has no grade of its own. "
+        "A company with grades of its own uses only its own table.",
+    )
     active = fields.Boolean(default=True)
 
+    @api.model
     def _qms_bands(self, company=None):
-        company = company or self.env.company
-        return self.search([("company_id", "in", [False, company.id])], order="min_score desc, id")
+        """The grade table of ``company`` (default: the current company), highest band first: the
+        company's own bands when it has any, else the shared bands; never another company's."""
+        company = self.env.company if company is None else company
+        return self._qms_tables(company).get(company.id, self.browse())
+
+    @api.model
+    def _qms_tables(self, companies):
+        """{company id: its grade table} for ``companies`` (and False: the shared table), in one query."""
+        # sudo: the grade table is configuration the procedure applies to every survey of the
+        # company, whoever registers or reads the answers.
+        bands = self.sudo().search(
+            [("company_id", "in", [False, *companies.ids])], order="min_score desc, id",
+        ).with_env(self.env)
+        shared = bands.filtered(lambda band: not band.company_id)
+        tables = {False: shared}
+        for company in companies:
+            tables[company.id] = bands.filtered(lambda band, company=company: band.company_id == company) or shared
+        return tables
 
     @api.depends("min_score", "company_id")
     def _compute_max_score(self):
+        tables = self._qms_tables(self.company_id)
         for grade in self:
-            bounds = grade._qms_bands(grade.company_id or None).mapped("min_score")
+            # The band ends where the next band of its own table starts.
+            bounds = tables[grade.company_id.id].mapped("min_score")
             grade.max_score = min((bound for bound in bounds if bound > grade.min_score), default=100.0)
 
     @api.model
     @api.returns("self")
     def grade_for(self, score, company=None):
-        """The band of ``score`` (0-100): the band with the highest minimum not above it.
-        ``company``: a res.company record or id (default: the current company)."""
+        """The band of ``score`` (0-100) in the grade table of ``company`` (a res.company record
+        or id; default: the current company): the band with the highest minimum not above it."""
         if score is False or score is None:
             return self.browse()
         if isinstance(score, bool) or not isinstance(score, int | float):
@@ -44,7 +67,11 @@ class QmsSatisfactionGrade(models.Model):
         if not 0 <= score <= 100:  # NaN and infinities too
             raise ValidationError(self.env._("A satisfaction score must be between 0 and 100, not %s.", score))
         company = self._qms_company_argument(company)
-        for band in self._qms_bands(company):
+        return self._qms_band_in(self._qms_bands(company), score)
+
+    @api.model
+    def _qms_band_in(self, bands, score):
+        for band in bands:
             if band.min_score <= score:
                 return band
         return self.browse()

@@ -20,14 +20,17 @@ class QmsSatisfactionSurvey(models.Model):
         "state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on", "answer_mode",
         "sent_on", "reminder_count", "user_input_id",
     )
+    _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     campaign_id = fields.Many2one("qms.satisfaction.campaign", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     period_date = fields.Date(related="campaign_id.date_start", store=True, index=True, string="Period")
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True, check_company=True,
+    )
     contact_id = fields.Many2one(
-        "res.partner", string="Contact", tracking=True,
+        "res.partner", string="Contact", tracking=True, check_company=True,
         compute="_compute_contact_id", store=True, readonly=False, precompute=True,
         help="Who receives the invitation: the customer or one of its contacts, with an email address.",
     )
@@ -80,9 +83,10 @@ class QmsSatisfactionSurvey(models.Model):
     @api.depends("score", "state", "company_id")
     def _compute_grade_id(self):
         Grade = self.env["qms.satisfaction.grade"]
+        tables = Grade._qms_tables(self.company_id)
         for survey in self:
             answered = survey.state in ANSWERED_STATES
-            survey.grade_id = Grade.grade_for(survey.score, survey.company_id) if answered else False
+            survey.grade_id = Grade._qms_band_in(tables[survey.company_id.id], survey.score) if answered else False
 
     @api.depends("corrective_action_ids.state")
     def _compute_follow_up_state(self):
@@ -320,11 +324,13 @@ class QmsSatisfactionSurvey(models.Model):
             ]
             if low_grade:
                 items.insert(0, self.env._("Overall: %(score)s (%(grade)s)", score=round(survey.score, 2), grade=survey.grade_id.name))
-            quality = self.env["qms.review.role"].search([("code", "=", "quality")], limit=1)
+            company = survey.company_id
+            quality = self.env["qms.review.role"]._qms_find("quality", company)
             due = fields.Date.context_today(self) + timedelta(days=campaign.follow_up_days or 30)
             values = []
-            for department, dimension_lines in self._qms_items_by_department(low_lines, quality, low_grade):
-                owner = department.user_ids[:1] or survey.user_id or campaign.user_id
+            for department, dimension_lines in self._qms_items_by_department(low_lines, quality, low_grade, company):
+                owner = department.user_ids.filtered(lambda user, company=company: company in user.company_ids)[:1] \
+                    or survey.user_id or campaign.user_id
                 values.append({
                     "description": self.env._(
                         "Dissatisfied customer %(customer)s (%(survey)s): %(items)s. Analyse the causes and propose the improvement.",
@@ -347,10 +353,13 @@ class QmsSatisfactionSurvey(models.Model):
             survey._qms_write_transition({"dissatisfied": True, "dissatisfied_items": "\n".join(items)})
 
     @api.model
-    def _qms_items_by_department(self, low_lines, quality, low_grade):
+    def _qms_items_by_department(self, low_lines, quality, low_grade, company):
+        """The dissatisfied items grouped by the department of ``company`` responsible for them
+        (its own department of the dimension's department code, else the shared one, else quality)."""
         groups = {}
+        departments = low_lines.dimension_id.department_id._qms_map_for_company(company)
         for line in low_lines:
-            department = line.dimension_id.department_id or quality
+            department = departments.get(line.dimension_id.department_id) or quality
             groups.setdefault(department, self.env["qms.satisfaction.score"])
             groups[department] |= line
         if not groups and low_grade:

@@ -25,6 +25,11 @@ class QmsWorkflowMixin(models.AbstractModel):
     ``create`` and ``write`` also check, from every caller, the type of the values given to the
     addon's fields (``_qms_check_values``), so that bad input gets a clear ValidationError
     before the ORM or the database answers with a raw error, and nothing is written.
+
+    The mail gateway also decides the company of a record it creates before running as
+    superuser (``_qms_gateway_creation_values``, called while the route is checked): through an
+    alias, the alias's company; otherwise the caller's current company, and a company given in
+    the caller's ``custom_values`` only when the caller may use it.
     """
 
     _name = "qms.workflow.mixin"
@@ -57,6 +62,55 @@ class QmsWorkflowMixin(models.AbstractModel):
         return super().message_update(msg_dict, update_vals=update_vals)
 
     # Business methods
+
+    @api.model
+    def _qms_gateway_creation_values(self, custom_values, user_id, alias):
+        """The values the mail gateway creates a record with, decided in the environment of
+        whoever processes the mail (``message_new`` later runs as superuser): the company of the
+        record is the alias's company through an alias; on the fallback route (no alias), it is
+        a company the caller may use (AccessError otherwise) or else the caller's current one."""
+        if custom_values is not None and not isinstance(custom_values, dict):
+            return custom_values  # message_new refuses it with a clear message
+        values = dict(custom_values or {})
+        field = self._fields.get("company_id")
+        if not field or field.type != "many2one" or field.comodel_name != "res.company":
+            return values
+        # A company related to another record (the order of a review line, the campaign of a
+        # survey) follows that record: it is only checked, never set here.
+        own_company = not field.related
+        if alias:
+            if own_company and not values.get("company_id"):
+                company = self._qms_alias_company(alias, user_id)
+                if company:
+                    values["company_id"] = company.id
+            return values
+        if self.env.su:
+            return values
+        if values.get("company_id"):
+            allowed = self.env.user._get_company_ids()
+            if values["company_id"] not in allowed:
+                company = self.env["res.company"].sudo().browse(
+                    values["company_id"] if isinstance(values["company_id"], int) else []
+                ).exists()
+                raise AccessError(self.env._(
+                    "You cannot create a %(record)s in %(company)s by email: you do not work for that company.",
+                    record=self._description, company=company.name or repr(values["company_id"]),
+                ))
+        elif own_company:
+            values["company_id"] = self.env.company.id
+        return values
+
+    @api.model
+    def _qms_alias_company(self, alias, user_id):
+        """The company of the records an alias creates (its defaults name none): the company of
+        the alias's email domain; when several companies share the domain, the one of the user
+        the gateway runs as if it is among them, else the first; without a company on the domain,
+        the company of the user the gateway runs as."""
+        user = self.env["res.users"].sudo().browse(user_id)
+        companies = alias.sudo().alias_domain_id.company_ids
+        if user.company_id in companies or not companies:
+            return user.company_id
+        return companies.sorted("sequence")[:1]
 
     def _qms_check_transition_vals(self, vals, creating=False):
         """Refuse the fields a transition owns in ``vals``; on a new record, their initial value

@@ -134,8 +134,9 @@ class SaleOrder(models.Model):
         "company_id.qms_review_amount_threshold", "company_id.qms_review_regular_orders",
     )
     def _compute_qms_review_required(self):
-        rules = self.env["qms.review.rule"].sudo().search([("timing", "=", "quotation")])
+        rules_by_company = self.env["qms.review.rule"]._qms_by_company(self.company_id, ["quotation"])
         for order in self:
+            rules = rules_by_company[order.company_id.id]
             if order.company_id.qms_review_regular_orders or order.qms_contract_type == "special":
                 order.qms_review_required = True
             elif not rules:
@@ -378,11 +379,24 @@ class SaleOrder(models.Model):
         (on-delivery) ones when the company reviews regular orders before confirmation, or when
         no other rule applies."""
         self.ensure_one()
+        rules_by_timing = self.env["qms.review.rule"]._qms_by_company(self.company_id, ["quotation", "delivery"])[
+            self.company_id.id
+        ].grouped("timing")
         Rule = self.env["qms.review.rule"].sudo()
-        rules = self._qms_rules(Rule.search([("timing", "=", "quotation")]))
+        rules = self._qms_rules(rules_by_timing.get("quotation", Rule))
         if not rules or self.company_id.qms_review_regular_orders:
-            rules |= self._qms_rules(Rule.search([("timing", "=", "delivery")]))
+            rules |= self._qms_rules(rules_by_timing.get("delivery", Rule))
         return rules
+
+    def _qms_applicable_roles(self):
+        """The departments that review this order now, as its company has them."""
+        self.ensure_one()
+        # sudo: the departments are configuration, read for whoever confirms the order (see
+        # qms.review.rule._qms_by_company).
+        roles = self.env["qms.review.role"].sudo()
+        for rule in self._qms_applicable_rules():
+            roles |= rule._qms_role_for(self.company_id)
+        return roles
 
     def _qms_check_can_request_review(self):
         self.ensure_one()
@@ -413,7 +427,7 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
         sequence_by_role = {}
         for rule in rules:
-            sequence_by_role.setdefault(rule.role_id, rule.sequence)
+            sequence_by_role.setdefault(rule._qms_role_for(self.company_id), rule.sequence)
         revision = self.qms_review_revision + 1
         # sudo: review lines are created only here, by the procedure's request for review; the
         # requester (salesperson) may not create or decide lines himself.
@@ -520,7 +534,7 @@ class SaleOrder(models.Model):
             return False
         state = self.qms_review_state
         if state == "draft":
-            departments = ", ".join(self._qms_applicable_rules().role_id.mapped("name"))
+            departments = ", ".join(self._qms_applicable_roles().mapped("name"))
             return self.env._("%(order)s needs an approved contract review before confirmation; request it. Departments to review: %(departments)s.",
                      order=self.name, departments=departments)
         if state == "in_review":
@@ -545,15 +559,14 @@ class SaleOrder(models.Model):
     def _qms_record_simplified_review(self):
         """Simplified review of regular orders on delivery (procedure 4.2.5): the salesperson and
         the warehouse keeper confirm the delivery; recorded as review lines."""
-        Rule = self.env["qms.review.rule"].sudo()
-        delivery_rules = Rule.search([("timing", "=", "delivery")])
-        if not delivery_rules:
+        delivery_rules = self.env["qms.review.rule"]._qms_by_company(self.company_id, ["delivery"])
+        if not any(delivery_rules.values()):
             return
         now = fields.Datetime.now()
         vals_list = []
         for order in self:
-            for rule in order._qms_rules(delivery_rules):
-                role = rule.role_id
+            for rule in order._qms_rules(delivery_rules[order.company_id.id]):
+                role = rule._qms_role_for(order.company_id)
                 vals = {"order_id": order.id, "role_id": role.id, "revision": order.qms_review_revision + 1,
                         "sequence": rule.sequence, "topics": role.checklist}
                 if order.user_id and role.group_id in order.user_id.groups_id:

@@ -12,8 +12,9 @@ class QmsSatisfactionAnalysis(models.TransientModel):
 
     _name = "qms.satisfaction.analysis"
     _description = "Customer Satisfaction Analysis"
+    _check_company_auto = True
 
-    campaign_id = fields.Many2one("qms.satisfaction.campaign", string="Campaign")
+    campaign_id = fields.Many2one("qms.satisfaction.campaign", string="Campaign", check_company=True)
     date_from = fields.Date(string="From")
     date_to = fields.Date(string="To")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
