@@ -46,6 +46,8 @@ class QmsSampleRequest(models.Model):
         "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id", "gm_approved_on",
         "production_started_on", "customer_decision", "customer_decided_on",
         "customer_decided_on_portal", "closed_on",
+        # mirrors the customer: the portal decides by it
+        "commercial_partner_id",
     )
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index="trigram")

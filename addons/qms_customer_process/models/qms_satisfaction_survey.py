@@ -19,6 +19,8 @@ class QmsSatisfactionSurvey(models.Model):
     _qms_transition_fields = (
         "state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on", "answer_mode",
         "sent_on", "reminder_count", "user_input_id",
+        # mirrored from the campaign: the analysis reads them
+        "company_id", "period_date",
     )
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
