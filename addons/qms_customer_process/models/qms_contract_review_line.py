@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class QmsContractReviewLine(models.Model):
@@ -164,7 +164,7 @@ class QmsContractReviewLine(models.Model):
             raise UserError(self.env._("The review of %(dept)s on %(order)s is already decided.",
                               dept=self.role_id.name, order=self.order_id.name))
         if self.role_id.group_id not in self.env.user.groups_id:
-            raise UserError(self.env._("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
+            raise AccessError(self.env._("Only members of %(dept)s decide its contract review.", dept=self.role_id.name))
         if not self.is_current or self.order_id.qms_review_state != "in_review":
             raise UserError(self.env._("This review line belongs to a review that is no longer open (%(order)s, revision %(rev)s).",
                               order=self.order_id.name, rev=self.revision))

@@ -1,8 +1,8 @@
-"""Values the ORM derives from others (deadlines, KPIs, mirrors of a parent record) are written by
-nobody: refused like the fields a transition owns, and the record stays as it was."""
+"""Values the ORM derives and roles the procedure does not name: nobody writes the former, the
+latter are refused the transition (AccessError), and the record stays as it was."""
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .satisfaction_common import SatisfactionCase
 from .test_customer_complaint import ComplaintCase
@@ -91,3 +91,45 @@ class TestDerivedSampleAndReviewValues(SampleCase):
             line.with_user(self.reviewers["rd"]).write({"company_id": other.id})
         line.invalidate_recordset()
         self.assertEqual(line.company_id, order.company_id)
+
+
+@tagged("post_install", "-at_install")
+class TestRolesOutsideTheFlow(SampleCase):
+    def test_sample_roles_are_refused_with_access_error(self):
+        sample = self._sample()
+        # Quality reads every sample request but does not move it on.
+        with self.assertRaisesRegex(AccessError, "You are not responsible for the sample request"):
+            sample.with_user(self.reviewers["quality"]).action_submit()
+        self.assertEqual(sample.state, "draft")
+        sample.action_submit()
+        for user in (self.salesman, self.gm, self.qms_admin):
+            with self.assertRaisesRegex(AccessError, "Only a sales manager approves the sample request"):
+                sample.with_user(user).action_approve()
+        self.assertEqual(sample.state, "submitted")
+        self.assertFalse(sample.manager_approved_by_id)
+        new_development = self._sample(purpose="new_development")
+        new_development.action_submit()
+        new_development.with_user(self.sales_manager).action_approve()
+        with self.assertRaisesRegex(AccessError, "only the general manager approves it now"):
+            new_development.with_user(self.sales_manager).action_approve()
+        self.assertEqual(new_development.state, "submitted")
+        self.assertFalse(new_development.gm_approved_by_id)
+
+    def test_only_sales_request_the_review(self):
+        """A rejected review is requested again by sales, not by a reviewer who reads the order nor
+        by the warehouse, which may write on orders (sale_stock)."""
+        order = self._special_order()
+        order.action_qms_request_review()
+        self._line(order, "finance").with_user(self.reviewers["finance"]).action_reject(comment="Credit limit")
+        self.assertEqual(order.qms_review_state, "rejected")
+        warehouse = new_test_user(
+            self.env, login="qms_t_stock_keeper", name="Stock Keeper",
+            groups="base.group_user,stock.group_stock_user,qms_customer_process.group_qms_warehouse",
+        )
+        self.assertTrue(order.with_user(warehouse).has_access("write"))
+        for user in (self.reviewers["finance"], self.reviewers["rd"], self.gm, self.qms_admin, warehouse):
+            with self.assertRaisesRegex(AccessError, "Only sales request the contract review of a quotation"):
+                order.with_user(user).action_qms_request_review()
+        self.assertEqual((order.qms_review_revision, order.qms_review_state), (1, "rejected"))
+        order.with_user(self.salesman).action_qms_request_review()
+        self.assertEqual((order.qms_review_revision, order.qms_review_state), (2, "in_review"))
