@@ -7,7 +7,10 @@ class QmsContractReviewLine(models.Model):
     _description = "Contract Review Line"
     _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "order_id, revision desc, sequence, id"
-    _qms_transition_fields = ("order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on")
+    _qms_transition_fields = (
+        "order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on",
+        "company_id",  # the order's
+    )
     _rec_names_search = ["order_id", "role_id"]
     _check_company_auto = True
 

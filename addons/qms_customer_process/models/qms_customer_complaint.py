@@ -19,6 +19,9 @@ class QmsCustomerComplaint(models.Model):
     _check_company_auto = True
     _qms_transition_fields = (
         "state", "customer_acceptance", "closed_by_id", "date_acknowledged", "date_proposed", "date_closed",
+        # computed from the above and the intake: deadlines, KPIs, the customer company the portal shows it to
+        "commercial_partner_id", "date_acknowledge_deadline", "date_response_deadline", "is_recurrence",
+        "days_to_close", "root_cause_category",
     )
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")

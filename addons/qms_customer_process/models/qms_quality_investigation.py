@@ -16,7 +16,8 @@ class QmsQualityInvestigation(models.Model):
     _description = "Quality Investigation (8D)"
     _inherit = ["qms.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
-    _qms_transition_fields = ("state", "date_closed", "closed_by_id")
+    # partner_id and severity mirror the complaint
+    _qms_transition_fields = ("state", "date_closed", "closed_by_id", "partner_id", "severity")
     _check_company_auto = True
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 SAMPLE_STATES = [
     ("draft", "Draft"),
@@ -46,6 +46,8 @@ class QmsSampleRequest(models.Model):
         "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id", "gm_approved_on",
         "production_started_on", "customer_decision", "customer_decided_on",
         "customer_decided_on_portal", "closed_on",
+        # mirrors the customer: the portal decides by it
+        "commercial_partner_id",
     )
     _check_company_auto = True
 
@@ -234,11 +236,11 @@ class QmsSampleRequest(models.Model):
             request._qms_check_state("submitted")
             if not request.manager_approved_by_id:
                 if not user.has_group("sales_team.group_sale_manager"):
-                    raise UserError(self.env._("Only a sales manager approves the sample request %s.", request.name))
+                    raise AccessError(self.env._("Only a sales manager approves the sample request %s.", request.name))
                 vals = {"manager_approved_by_id": user.id, "manager_approved_on": now}
             else:
                 if not user.has_group("qms_customer_process.group_qms_general_manager"):
-                    raise UserError(self.env._(
+                    raise AccessError(self.env._(
                         "%s is a new product development: only the general manager approves it now.", request.name,
                     ))
                 vals = {"gm_approved_by_id": user.id, "gm_approved_on": now}
@@ -405,7 +407,7 @@ class QmsSampleRequest(models.Model):
             ):
                 # A portal user decides only on its own company's samples (a visitor with the
                 # document's access token was checked by the portal).
-                raise UserError(self.env._("You can only decide on your own company's samples."))
+                raise AccessError(self.env._("You can only decide on your own company's samples."))
         now = fields.Datetime.now()
         user = self.env.user
         portal_user = user.share and not user._is_public()
@@ -463,7 +465,7 @@ class QmsSampleRequest(models.Model):
             return
         if user.has_group("sales_team.group_sale_salesman") and not self.user_id:
             return
-        raise UserError(self.env._("You are not responsible for the sample request %s.", self.name))
+        raise AccessError(self.env._("You are not responsible for the sample request %s.", self.name))
 
     def _qms_check_editable(self, field_names):
         user = self.env.user

@@ -10,7 +10,12 @@ class QmsSatisfactionScore(models.Model):
     _inherit = ["qms.workflow.mixin"]
     _description = "Satisfaction Dimension Score"
     _order = "survey_id, sequence, id"
-    _qms_transition_fields = ("survey_id", "question_id", "dimension_id", "score")
+    # The score comes from the customer's answers; the survey's status, customer, salesperson,
+    # campaign and period are mirrored on the line for the analysis, never written on it.
+    _qms_transition_fields = (
+        "survey_id", "question_id", "dimension_id", "score",
+        "state", "campaign_id", "company_id", "partner_id", "user_id", "period_date",
+    )
 
     survey_id = fields.Many2one("qms.satisfaction.survey", required=True, index=True, ondelete="cascade", copy=False)
     question_id = fields.Many2one("survey.question", string="Question", ondelete="set null", copy=False)

@@ -19,6 +19,8 @@ class QmsSatisfactionSurvey(models.Model):
     _qms_transition_fields = (
         "state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on", "answer_mode",
         "sent_on", "reminder_count", "user_input_id",
+        # mirrored from the campaign: the analysis reads them
+        "company_id", "period_date",
     )
     _check_company_auto = True
 

@@ -215,6 +215,12 @@ class SaleOrder(models.Model):
 
     def action_qms_request_review(self):
         """Start a new review revision: one line per department the review rules call for."""
+        # Sales organises the review (procedure 4.2.2.3), on the quotations it may change; not the
+        # reviewers, who read it, nor the warehouse, which writes on orders for their deliveries.
+        self._qms_check_role(
+            ["sales_team.group_sale_salesman"], self.env._("Only sales request the contract review of a quotation."),
+        )
+        self.check_access("write")
         for order in self:
             order._qms_check_can_request_review()
         for order in self:

@@ -7,6 +7,7 @@ from . import test_satisfaction_grade
 from . import test_satisfaction_survey
 from . import test_satisfaction_analysis
 from . import test_satisfaction_security
+from . import test_record_integrity
 from . import test_customer_complaint
 from . import test_quality_investigation
 from . import test_workflow_integrity
