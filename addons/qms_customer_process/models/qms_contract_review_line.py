@@ -127,15 +127,20 @@ class QmsContractReviewLine(models.Model):
         """Accept the line; with conditions (argument or field) the decision is 'conditional'."""
         self._qms_check_text(conditions, self.env._("The conditions of an acceptance"))
         for line in self:
-            line_conditions = conditions or line.conditions
-            line._qms_decide("conditional" if line_conditions else "accepted", conditions=line_conditions)
+            line._qms_check_can_decide()
+            conditions = conditions or line.conditions
+            line._qms_decide("conditional" if conditions else "accepted", conditions=conditions)
         return True
 
     def action_reject(self, comment=None):
         """Reject the line; a comment (argument or field) is required."""
         self._qms_check_text(comment, self.env._("The comment of a rejection"))
         for line in self:
-            line._qms_decide("rejected", comment=comment or line.comment)
+            line._qms_check_can_decide()
+            comment = comment or line.comment
+            if not (comment or "").strip():
+                raise UserError(self.env._("Give a comment to reject the contract review of %(dept)s.", dept=line.role_id.name))
+            line._qms_decide("rejected", comment=comment)
         return True
 
     def action_open_order(self):
@@ -169,14 +174,10 @@ class QmsContractReviewLine(models.Model):
                               dept=self.role_id.name, waiting=", ".join(waiting.role_id.mapped("name"))))
 
     def _qms_decide(self, decision, conditions=None, comment=None):
-        """Record the decision of this line, then move the review of its order on."""
         self.ensure_one()
         # First the order's row lock: the decisions on the lines of one order are taken one
         # after the other, each seeing the ones before (see sale.order._qms_lock_review).
         self.order_id._qms_lock_review()
-        self._qms_check_can_decide()
-        if decision == "rejected" and not (comment or "").strip():
-            raise UserError(self.env._("Give a comment to reject the contract review of %(dept)s.", dept=self.role_id.name))
         vals = {"decision": decision, "reviewer_id": self.env.user.id, "decided_on": fields.Datetime.now()}
         if conditions is not None:
             vals["conditions"] = conditions

@@ -450,16 +450,17 @@ class SaleOrder(models.Model):
                 )
 
     def _qms_lock_review(self):
-        """Lock the orders' rows before a review decision reads or writes anything.
+        """Lock the orders' rows before a review decision writes anything.
 
         Odoo runs each request in a REPEATABLE READ transaction whose snapshot is taken at its
-        first query: a lock taken later does not refresh it. What makes the second of two
-        simultaneous decisions see the first is that every decision also writes the order's row
-        (``qms_review_decided_on``, in ``_qms_after_decision``): once the first transaction
-        commits, PostgreSQL refuses this lock to the second one ("could not serialize access due
-        to concurrent update"), and Odoo's RPC/HTTP layer retries that whole request on a new
-        snapshot, which sees the first decision. Without it both would move the review on from the
-        same stale lines, and the next department's to-do or the final state would be lost.
+        first query: a lock taken later does not refresh it (so it may as well follow the
+        decision's checks). What makes the second of two simultaneous decisions see the first is
+        that every decision also writes the order's row (``qms_review_decided_on``, in
+        ``_qms_after_decision``): once the first transaction commits, PostgreSQL refuses this lock
+        to the second one ("could not serialize access due to concurrent update"), and Odoo's
+        RPC/HTTP layer retries that whole request on a new snapshot, where its checks and its next
+        steps see the first decision. Without it both would move the review on from the same
+        stale lines, and the next department's to-do or the final state would be lost.
         """
         if self.ids:
             # NO KEY UPDATE: the lock of the row's UPDATE; records that merely reference the order

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.sql_db import Cursor
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
 from .common import SPECIAL_DEPARTMENTS, QmsCase
@@ -341,23 +341,6 @@ class TestDecisionLock(QmsCase):
         with self.assertRaisesRegex(AccessError, "Last Review Decision"):
             order.with_user(self.sales_manager).copy(default={"qms_review_decided_on": fields.Datetime.now()})
         self.assertFalse(order.qms_review_decided_on)
-
-    def test_each_line_keeps_its_own_conditions(self):
-        """Accepting several lines at once: each line's own conditions decide whether it is
-        accepted with conditions (the first line's conditions were carried to the others)."""
-        reviewer = new_test_user(
-            self.env, login="qms_t_rd_production", name="Two Departments",
-            groups="base.group_user,qms_customer_process.group_qms_rd,qms_customer_process.group_qms_production",
-        )
-        order = self._special_order()
-        order.action_qms_request_review()
-        rd_line, production_line = self._line(order, "rd"), self._line(order, "production")
-        rd_line.with_user(reviewer).write({"conditions": "Drawing rev B"})
-        (rd_line | production_line).with_user(reviewer).action_accept()
-        self.assertEqual(rd_line.decision, "conditional")
-        self.assertEqual(rd_line.conditions, "Drawing rev B")
-        self.assertEqual(production_line.decision, "accepted")
-        self.assertFalse(production_line.conditions)
 
 
 @tagged("post_install", "-at_install")
