@@ -189,6 +189,9 @@ class QmsContractReviewLine(models.Model):
 
     def _qms_decide(self, decision, conditions=None, comment=None):
         self.ensure_one()
+        # First the order's row lock: the decisions on the lines of one order are taken one
+        # after the other, each seeing the ones before (see sale.order._qms_lock_review).
+        self.order_id._qms_lock_review()
         vals = {"decision": decision, "reviewer_id": self.env.user.id, "decided_on": fields.Datetime.now()}
         if conditions is not None:
             vals["conditions"] = conditions

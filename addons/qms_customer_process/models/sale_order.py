@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # The terms a contract review approves: changing one makes the review outdated.
 REVIEWED_ORDER_FIELDS = {
@@ -20,7 +21,7 @@ class SaleOrder(models.Model):
     # Written only by the review mechanism itself.
     _qms_transition_fields = (
         "qms_review_revision", "qms_review_outdated", "qms_review_state", "qms_review_required",
-        "qms_contract_type", "qms_contract_type_auto", "qms_special_reason",
+        "qms_contract_type", "qms_contract_type_auto", "qms_special_reason", "qms_review_decided_on",
     )
 
     # Requirements and classification
@@ -73,6 +74,10 @@ class SaleOrder(models.Model):
         ],
         string="Contract Review",
         compute="_compute_qms_review_state", store=True, index=True, tracking=True,
+    )
+    qms_review_decided_on = fields.Datetime(
+        string="Last Review Decision", readonly=True, copy=False,
+        help="When a department last decided its line of the contract review.",
     )
     qms_pending_departments = fields.Char(
         string="Pending Departments", compute="_compute_qms_pending_departments",
@@ -472,9 +477,33 @@ class SaleOrder(models.Model):
                     note=line.topics or "",
                 )
 
+    def _qms_lock_review(self):
+        """Lock the orders' rows before a review decision writes anything.
+
+        Odoo runs each request in a REPEATABLE READ transaction whose snapshot is taken at its
+        first query: a lock taken later does not refresh it (so it may as well follow the
+        decision's checks). What makes the second of two simultaneous decisions see the first is
+        that every decision also writes the order's row (``qms_review_decided_on``, in
+        ``_qms_after_decision``): once the first transaction commits, PostgreSQL refuses this lock
+        to the second one ("could not serialize access due to concurrent update"), and Odoo's
+        RPC/HTTP layer retries that whole request on a new snapshot, where its checks and its next
+        steps see the first decision. Without it both would move the review on from the same
+        stale lines, and the next department's to-do or the final state would be lost.
+        """
+        if self.ids:
+            # NO KEY UPDATE: the lock of the row's UPDATE; records that merely reference the order
+            # (order lines, review lines) are not held up.
+            self.env.cr.execute(SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE", SQL.identifier(self._table), tuple(self.ids),
+            ))
+
     def _qms_after_decision(self, line):
-        """Close the deciding department's to-dos, open the next lines, tell the salesperson."""
+        """Close the deciding department's to-dos, open the next lines, tell the salesperson.
+        Called by the decision of ``line``, with the order locked (``_qms_lock_review``)."""
         self.ensure_one()
+        # Every decision writes the order's row: a simultaneous decision on another line of the
+        # order is then refused its lock and retried (see _qms_lock_review).
+        self._qms_write_transition({"qms_review_decided_on": line.decided_on})
         label = dict(line._fields["decision"]._description_selection(self.env))[line.decision]
         feedback = self.env._("%(dept)s: %(decision)s", dept=line.role_id.name, decision=label)
         # sudo: the to-dos of a department are closed by whichever of its members decides.

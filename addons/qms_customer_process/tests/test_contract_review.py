@@ -1,8 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.sql_db import Cursor
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
 
 from .common import SPECIAL_DEPARTMENTS, QmsCase
 
@@ -254,6 +257,90 @@ class TestReviewFlow(QmsCase):
         self.assertEqual(len(order.qms_review_line_ids.with_user(self.salesman).read(["decision"])), 6)
         with self.assertRaises(AccessError):
             order.qms_review_line_ids.with_user(self.salesman2).read(["decision"])
+
+
+@tagged("post_install", "-at_install")
+class TestDecisionLock(QmsCase):
+    """Decisions on the lines of one order are serialized on the order's row: each decision locks
+    it first and writes it, so that a simultaneous decision waits, fails to lock and is retried
+    on a fresh snapshot (the real concurrency is tested against a real server in tests/)."""
+
+    def _queries_of(self, func):
+        """Run ``func`` and flush; return the (query, arguments) it sent to the database."""
+        queries = []
+        execute = Cursor.execute
+
+        def spy(cr, query, params=None, log_exceptions=None):
+            code, args = (query.code, query.params) if isinstance(query, SQL) else (query, params or ())
+            # The ids of an ``IN %s`` come as one tuple argument.
+            flat = [item for arg in args for item in (arg if isinstance(arg, list | tuple) else [arg])]
+            queries.append((code, flat))
+            return execute(cr, query, params, log_exceptions)
+
+        with patch("odoo.sql_db.Cursor.execute", spy):
+            func()
+            self.env.flush_all()
+        return queries
+
+    def _row_version(self, order):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ctid::text FROM sale_order WHERE id = %s", [order.id])
+        return self.env.cr.fetchone()[0]
+
+    def test_decision_locks_the_order_first_and_writes_it(self):
+        order = self._special_order()
+        order.action_qms_request_review()
+        line = self._line(order, "rd")
+        version = self._row_version(order)
+        queries = self._queries_of(lambda: line.with_user(self.reviewers["rd"]).action_accept())
+        locks = [index for index, (query, params) in enumerate(queries)
+                 if "FOR NO KEY UPDATE" in query and "sale_order" in query and order.id in params]
+        writes = [index for index, (query, _params) in enumerate(queries)
+                  if query.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+        self.assertTrue(locks, "the decision locks its order's row")
+        self.assertTrue(writes)
+        self.assertLess(locks[0], writes[0], "the lock comes before anything is written")
+        # The review stays in review (nothing else of the order changes), yet its row is written.
+        self.assertEqual(order.qms_review_state, "in_review")
+        self.assertNotEqual(self._row_version(order), version, "the decision writes the order's row")
+        self.assertEqual(order.qms_review_decided_on, line.decided_on)
+
+    def test_every_decision_writes_the_order(self):
+        order = self._special_order()
+        order.action_qms_request_review()
+        for code, decide in (
+            ("production", lambda line: line.action_accept(conditions="Two lots")),
+            ("quality", lambda line: line.action_accept()),
+            ("finance", lambda line: line.action_reject(comment="Advance payment required")),
+        ):
+            line = self._line(order, code)
+            version = self._row_version(order)
+            decide(line.with_user(self.reviewers[code]))
+            self.assertNotEqual(self._row_version(order), version, f"the decision of {code} writes the order")
+            self.assertEqual(order.qms_review_decided_on, line.decided_on)
+        self.assertEqual(self._line(order, "production").decision, "conditional")
+        self.assertEqual(order.qms_review_state, "rejected")
+
+    def test_refused_decision_changes_nothing(self):
+        order = self._special_order()
+        order.action_qms_request_review()
+        gm_line = self._line(order, "general_manager")
+        with self.assertRaisesRegex(UserError, "opens after these departments accept"):
+            gm_line.with_user(self.gm).action_accept()
+        with self.assertRaisesRegex(UserError, "Give a comment to reject"):
+            self._line(order, "rd").with_user(self.reviewers["rd"]).action_reject(comment=" ")
+        self.assertFalse(order.qms_review_decided_on)
+        self.assertEqual(set(order.qms_review_line_ids.mapped("decision")), {"pending"})
+
+    def test_last_decision_is_a_transition_field(self):
+        order = self._special_order()
+        order.action_qms_request_review()
+        for user in (self.salesman, self.sales_manager, self.qms_admin):
+            with self.assertRaisesRegex(AccessError, "Last Review Decision"):
+                order.with_user(user).write({"qms_review_decided_on": fields.Datetime.now()})
+        with self.assertRaisesRegex(AccessError, "Last Review Decision"):
+            order.with_user(self.sales_manager).copy(default={"qms_review_decided_on": fields.Datetime.now()})
+        self.assertFalse(order.qms_review_decided_on)
 
 
 @tagged("post_install", "-at_install")
