@@ -99,10 +99,10 @@ def previous_version():
     head = _manifest_version(_git("show", f"HEAD:{MANIFEST}"))
     if head != current:
         return _git("rev-parse", "HEAD").strip(), head
-    pattern = r'"version":\s*"' + re.escape(current) + '"'
-    bumps = _git("log", "--reverse", "--format=%H", "-G", pattern, "--", MANIFEST).split()
     if _git("rev-parse", "--is-shallow-repository").strip() == "true":
         _unavailable("shallow clone: fetch the full history (git fetch --unshallow) to find the previous version")
+    pattern = r'"version":\s*"' + re.escape(current) + '"'
+    bumps = _git("log", "--reverse", "--format=%H", "-G", pattern, "--", MANIFEST).split()
     assert bumps, f"no commit sets the version {current} in {MANIFEST}"
     bump = bumps[0]
     parents = _git("rev-list", "--parents", "-n", "1", bump).split()[1:]
