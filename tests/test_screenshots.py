@@ -12,6 +12,7 @@ committed ones (see the README, "Screenshots").
 import base64
 import io
 import os
+import shutil
 import tempfile
 
 from PIL import Image
@@ -30,6 +31,14 @@ class TestScreenshots(HttpCase):
 
     def setUp(self):
         super().setUp()
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            # Odoo's browser helper skips without Chromium or websocket-client: in CI that is a failure.
+            browsers = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+            self.assertTrue(any(shutil.which(name) for name in browsers), "Chromium is not installed (Debian: chromium)")
+            try:
+                import websocket  # noqa: F401, PLC0415
+            except ImportError:
+                self.fail("websocket-client is not installed (requirements-dev.txt)")
         self.order = self.env.ref("qms_customer_process.sale_order_special")
         self.complaint = self.env.ref("qms_customer_process.demo_complaint_major")
         self.campaign = self.env.ref("qms_customer_process.demo_satisfaction_campaign")
