@@ -49,8 +49,12 @@ class TestScreenshots(HttpCase):
         lines["quality"].with_user(users["qms_quality"]).action_accept(conditions="Witnessed final inspection")
         admin = self.env.ref("base.user_admin")
         self.analysis = self.env["qms.satisfaction.analysis"].with_user(admin).create({"campaign_id": self.campaign.id})
-        self.out_dir = os.environ.get("QMS_SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="qms-screenshots-")
-        os.makedirs(self.out_dir, exist_ok=True)
+        self.out_dir = os.environ.get("QMS_SCREENSHOTS_DIR")
+        if self.out_dir:
+            os.makedirs(self.out_dir, exist_ok=True)
+        else:
+            self.out_dir = tempfile.mkdtemp(prefix="qms-screenshots-")
+            self.addCleanup(shutil.rmtree, self.out_dir, ignore_errors=True)
 
     def _evaluate(self, browser, expression, timeout=30):
         result = browser._websocket_request(
@@ -137,4 +141,4 @@ class TestScreenshots(HttpCase):
             browser.stop()
             self._wait_remaining_requests()
         for path in shots:
-            print(f"screenshot: {path} ({os.path.getsize(path)} bytes)")
+            print(f"screenshot: {path} ({os.path.getsize(path)} bytes)")  # noqa: T201
