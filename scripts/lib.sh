@@ -36,13 +36,15 @@ ensure_odoo_src() {
 }
 
 # Debian packages the tests need: PDF rendering with Chinese fonts (and poppler to read the
-# PDF back), and a browser for tours.
+# PDF back), a browser for tours and screenshots, docker-compose to check the Docker setup.
 ensure_system_packages() {
     local missing=()
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
     [ "$(fc-list 2>/dev/null | grep -ci 'Noto Sans CJK')" -gt 0 ] || missing+=(fonts-noto-cjk)
     command -v pdffonts >/dev/null || missing+=(poppler-utils)
     command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+    # docker-compose.yml is checked with `docker-compose config` (no Docker engine needed).
+    command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         say "installing ${missing[*]} (apt)"
@@ -50,7 +52,7 @@ ensure_system_packages() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
             || say "warning: apt-get could not install ${missing[*]}"
     else
-        say "warning: missing system packages: ${missing[*]} (PDF forms, Chinese glyphs, browser tours); tests that need them skip, or fail under CI=true"
+        say "warning: missing system packages: ${missing[*]} (PDF forms, Chinese glyphs, browser tours, Docker check); tests that need them skip, or fail under CI=true"
     fi
 }
 
@@ -146,3 +148,17 @@ EOF
 }
 
 odoo_bin() { "$QMS_VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"; }
+
+# copy_db SOURCE TARGET: a copy of a database and its filestore (createdb -T), as Odoo's
+# "duplicate" does; the source must have no open connection.
+copy_db() {
+    local filestore=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
+    createdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -T "$1" "$2" || return 1
+    rm -rf "${filestore:?}/$2"
+    if [ -d "$filestore/$1" ]; then cp -a "$filestore/$1" "$filestore/$2"; fi
+}
+
+drop_db() {
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$1" >/dev/null 2>&1
+    rm -rf "${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore/${1:?}"
+}

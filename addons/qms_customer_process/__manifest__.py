@@ -1,12 +1,15 @@
 {
     "name": "QMS Customer-Related Processes",
-    "summary": "ISO 9001 customer-related processes: contract review on quotations, "
-    "department approvals, the approval gate, capability commitments",
-    "version": "18.0.1.0.0",
+    "summary": "ISO 9001 customer-related processes: contract review of quotations and orders, "
+    "samples and customer sample approval, complaints with 8D quality investigations, "
+    "corrective actions, customer satisfaction surveys and analysis",
+    "version": "18.0.2.0.0",
     "category": "Sales/Sales",
     "author": "qms_customer_process developers",
     "website": "https://example.invalid/qms_customer_process",
     "license": "LGPL-3",
+    "maintainers": ["qms-customer-process"],
+    "development_status": "Beta",
     "depends": ["sale_management", "sale_stock", "survey"],
     "data": [
         "security/qms_security.xml",
@@ -55,6 +58,11 @@
         "demo/qms_sample_demo.xml",
         "demo/qms_satisfaction_demo.xml",
         "demo/qms_complaint_demo.xml",
+    ],
+    "images": [
+        "static/description/screenshot_contract_review.png",
+        "static/description/screenshot_complaint.png",
+        "static/description/screenshot_satisfaction_analysis.png",
     ],
     "uninstall_hook": "uninstall_hook",
     "application": True,

@@ -1,7 +1,7 @@
 import polib
 
 from odoo.exceptions import AccessError
-from odoo.modules.module import get_module_path
+from odoo.modules.module import get_manifest, get_module_path
 from odoo.tests import tagged
 from odoo.tools.translate import TranslationModuleReader
 
@@ -13,7 +13,9 @@ class TestSkeleton(QmsCase):
     def test_module_installed(self):
         module = self.env["ir.module.module"].search([("name", "=", "qms_customer_process")])
         self.assertEqual(module.state, "installed")
-        self.assertEqual(module.latest_version, "18.0.1.0.0")
+        # The version the code declares (18.0.x.y.z) is the one recorded by the install.
+        self.assertEqual(module.latest_version, get_manifest("qms_customer_process")["version"])
+        self.assertRegex(module.latest_version, r"^18\.0\.\d+\.\d+\.\d+$")
         self.assertEqual(module.license, "LGPL-3")
         depends = set(module.dependencies_id.mapped("name"))
         self.assertEqual(depends, {"sale_management", "sale_stock", "survey"})
