@@ -185,6 +185,78 @@ class TestXmlrpcGate(HttpCase):
         fault = self._assert_fault(sales, "sale.order", "action_confirm", [order_id])
         self.assertIn(self.roles["finance"].name, fault)
         self.assertEqual(self._read_order(sales, order_id)["state"], "draft")
+        # Requested again with nothing changed: only with a reason, which the chatter keeps.
+        fault = self._assert_fault(sales, "sale.order", "action_qms_request_review", [order_id])
+        self.assertIn("give the reason to request it again", fault)
+        self.assertEqual(self._read_order(sales, order_id)["qms_review_state"], "rejected")
+        sales("sale.order", "action_qms_request_review", [order_id], reason="Credit limit raised by a bank guarantee")
+        order = self._read_order(sales, order_id, ("qms_review_state", "qms_review_revision"))
+        self.assertEqual((order["qms_review_state"], order["qms_review_revision"]), ("in_review", 2))
+        bodies = [m["body"] for m in sales("mail.message", "search_read",
+                                           [("model", "=", "sale.order"), ("res_id", "=", order_id)], fields=["body"])]
+        self.assertTrue(any("Reason: Credit limit raised by a bank guarantee" in body for body in bodies))
+
+    def _counts(self):
+        return (self.env["sale.order"].search_count([("partner_id", "=", self.partner.id)]),
+                self.env["stock.picking"].search_count([("partner_id", "=", self.partner.id)]))
+
+    def _approved_order(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.partner.id,
+            "user_id": self.salesperson.id,
+            "order_line": [(0, 0, {"product_id": self.special_product.id, "product_uom_qty": 2})],
+        })
+        order.with_user(self.salesperson).action_qms_request_review()
+        users = {code: self.env["res.users"].search([("login", "=", login)]) for code, login in DEPARTMENT_USERS.items()}
+        for line in order.qms_review_line_ids.sorted("sequence"):
+            line.with_user(users[line.role_id.code]).action_accept()
+        self.assertEqual(order.qms_review_state, "approved")
+        return order
+
+    def test_create_confirmed_special_order_over_xmlrpc(self):
+        before = self._counts()
+        fault = self._assert_fault(self.sales, "sale.order", "create", {
+            "partner_id": self.partner.id,
+            "state": "sale",
+            "order_line": [(0, 0, {"product_id": self.special_product.id, "product_uom_qty": 3})],
+        })
+        self.assertIn("The order cannot be created as confirmed", fault)
+        for code in DEPARTMENT_USERS:
+            self.assertIn(self.roles[code].name, fault)
+        # Nothing is left: no order, no delivery.
+        self.assertEqual(self._counts(), before)
+        self.assertEqual(before, (0, 0))
+        # A regular order created confirmed is confirmed with its delivery, as in standard Odoo.
+        order_id = self.sales("sale.order", "create", {
+            "partner_id": self.partner.id,
+            "state": "sale",
+            "order_line": [(0, 0, {"product_id": self.standard_product.id, "product_uom_qty": 3})],
+        })
+        order = self._read_order(self.sales, order_id, ("state", "qms_review_line_ids", "picking_ids"))
+        self.assertEqual(order["state"], "sale")
+        self.assertFalse(order["qms_review_line_ids"])
+        self.assertEqual(len(order["picking_ids"]), 1)
+
+    def test_copy_confirmed_over_xmlrpc(self):
+        order = self._approved_order()
+        before = self._counts()
+        fault = self._assert_fault(self.sales, "sale.order", "copy", [order.id], default={"state": "sale"})
+        self.assertIn("The order cannot be created as confirmed", fault)
+        self.assertIn(self.roles["general_manager"].name, fault)
+        self.assertEqual(self._counts(), before)
+        self.assertEqual(self._read_order(self.sales, order.id)["state"], "draft")
+        # The approved order itself confirms.
+        self.sales("sale.order", "action_confirm", [order.id])
+        self.assertEqual(self._read_order(self.sales, order.id)["state"], "sale")
+
+    def test_who_requests_a_review_over_xmlrpc(self):
+        order_id = self._create_order(self.sales, self.special_product)
+        quality = RpcUser(self, "qms_quality", "qms_quality")
+        fault = self._assert_fault(quality, "sale.order", "action_qms_request_review", [order_id])
+        self.assertIn("Only a salesperson who may edit the order requests its contract review.", fault)
+        self.assertEqual(self._read_order(self.sales, order_id)["qms_review_state"], "draft")
+        self.assertTrue(self.sales("sale.order", "action_qms_request_review", [order_id]))
+        self.assertEqual(self._read_order(self.sales, order_id)["qms_review_state"], "in_review")
 
     def test_regular_order_confirms_over_xmlrpc(self):
         sales = self.sales

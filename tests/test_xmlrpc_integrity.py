@@ -684,7 +684,7 @@ class TestXmlrpcIntegrity(HttpCase):
             # Sales organises the review (procedure 4.2.2.3); a rejected order is readable by its
             # reviewers, and writable by the warehouse (sale_stock).
             ("review request", self.make_order("rejected"), "action_qms_request_review", {}, sales, "salesperson",
-             {"qms_review_state": "in_review"}, r"Only sales request the contract review of a quotation",
+             {"qms_review_state": "in_review"}, r"Only a salesperson who may edit the order requests its contract review",
              self.make_order("draft")),
             ("sample submit", self.make_sample("draft"), "action_submit", {}, coordinators, "salesperson",
              {"state": "submitted"}, r"You are not responsible for the sample request", None),

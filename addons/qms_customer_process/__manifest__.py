@@ -23,6 +23,7 @@
         "views/qms_review_rule_views.xml",
         "views/qms_capability_commitment_views.xml",
         "views/qms_corrective_action_views.xml",
+        "wizard/qms_review_request_wizard_views.xml",
         "views/sale_order_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from contextlib import contextmanager
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -9,6 +10,16 @@ REVIEWED_ORDER_FIELDS = {
     "order_line", "partner_id", "commitment_date", "payment_term_id", "pricelist_id",
     "qms_requirement_ids",
 }
+# The terms the order's lines and requirements carry: their own create/write/unlink report them.
+REVIEWED_CHILD_FIELDS = {"order_line", "qms_requirement_ids"}
+# What confirming or sending writes besides the state; any other value written with the state
+# may change what the gate decides, so the gate is checked again after such a write.
+CONFIRMATION_FIELDS = {"state", "date_order"}
+GATED_STATES = ("sent", "sale")
+# Transaction-wide (cursor cache, never the client's context): the orders being written, with the
+# reviewed terms their lines and requirements changed meanwhile.
+TERM_CHANGES_KEY = "qms_customer_process.term_changes"
+CREATING_KEY = "qms_customer_process.creating_orders"
 QMS_OVERRIDE_FIELDS = {"qms_contract_type_override", "qms_override_reason"}
 CONTRACT_TYPES = [("regular", "Regular"), ("special", "Special")]
 
@@ -193,21 +204,55 @@ class SaleOrder(models.Model):
         for vals in vals_list:
             self._qms_check_values(vals)
             self._qms_check_write_rights(vals)
-        return super().create(vals_list)
+        if not any(vals.get("state") in GATED_STATES for vals in vals_list):
+            return super().create(vals_list)
+        # An order created sent or confirmed (an API call, an import, a copy with such a default)
+        # passes the gate as if it were sent or confirmed afterwards. The gate is decided on the
+        # order as created (the same classification and rules as everywhere else); a refused
+        # order is rolled back with everything its creation made (its lines, its delivery), even
+        # when the caller catches the error.
+        states = [vals.get("state") for vals in vals_list]
+        with self.env.cr.savepoint():
+            # The lines an order is created with are its terms, not an amendment.
+            cache = self.env.cr.cache
+            cache[CREATING_KEY] = cache.get(CREATING_KEY, 0) + 1
+            try:
+                orders = super().create(vals_list)
+            finally:
+                cache[CREATING_KEY] -= 1
+            for order, state in zip(orders, states, strict=True):
+                error = order._qms_state_error(state)
+                if error:
+                    raise UserError(self.env._("The order cannot be created as sent: %s", error) if state == "sent"
+                                    else self.env._("The order cannot be created as confirmed: %s", error))
+        return orders
 
     def write(self, vals):
         self._qms_check_values(vals)
         self._qms_check_write_rights(vals)
-        if vals.get("state") in ("sent", "sale"):
-            for order in self:
-                if order.state == vals["state"]:
-                    continue
-                error = order._qms_send_error() if vals["state"] == "sent" else order._qms_gate_error()
-                if error:
-                    raise UserError(error)
-        res = super().write(vals)
-        if REVIEWED_ORDER_FIELDS & set(vals):
-            self._qms_terms_changed(REVIEWED_ORDER_FIELDS & set(vals))
+        state = vals.get("state")
+        moving = self.filtered(lambda order: order.state != state) if state in GATED_STATES else self.browse()
+        for order in moving:
+            error = order._qms_state_error(state)
+            if error:
+                raise UserError(error)
+        with self._qms_collecting_term_changes() as child_changes:
+            if moving and set(vals) - CONFIRMATION_FIELDS:
+                # Other values written with the state may change the gate's answer: it is asked
+                # again on the result, and a refusal leaves nothing written.
+                with self.env.cr.savepoint():
+                    res = super().write(vals)
+                    for order in moving:
+                        error = order._qms_state_error(state)
+                        if error:
+                            raise UserError(error)
+            else:
+                res = super().write(vals)
+        direct = (REVIEWED_ORDER_FIELDS - REVIEWED_CHILD_FIELDS) & set(vals)
+        for order in self:
+            changed = direct | child_changes.get(order.id, set())
+            if changed:
+                order._qms_terms_changed(changed)
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -218,18 +263,31 @@ class SaleOrder(models.Model):
                     "%s has a contract review on record: cancel the quotation instead of deleting it.", order.name,
                 ))
 
-    def action_qms_request_review(self):
-        """Start a new review revision: one line per department the review rules call for."""
+    def action_qms_request_review(self, reason=None):
+        """Start a new review revision: one line per department the review rules call for.
+
+        Requested by a salesperson who may edit the order. A rejected review is requested again
+        only after a reviewed term changed (the review is then outdated), or with ``reason``,
+        which the chatter keeps.
+        """
+        self._qms_check_text(reason, self.env._("The reason to request the contract review again"))
         # Sales organises the review (procedure 4.2.2.3), on the quotations it may change; not the
         # reviewers, who read it, nor the warehouse, which writes on orders for their deliveries.
         self._qms_check_role(
-            ["sales_team.group_sale_salesman"], self.env._("Only sales request the contract review of a quotation."),
+            ["sales_team.group_sale_salesman"],
+            self.env._("Only a salesperson who may edit the order requests its contract review."),
         )
         self.check_access("write")
+        reason = (reason or "").strip()
         for order in self:
             order._qms_check_can_request_review()
+            if order.qms_review_state == "rejected" and not reason:
+                raise UserError(self.env._(
+                    "The contract review of %s was rejected and none of its reviewed terms changed since: "
+                    "give the reason to request it again.", order.name,
+                ))
         for order in self:
-            order._qms_start_review()
+            order._qms_start_review(reason=reason)
         return True
 
     def action_qms_add_to_commitment(self):
@@ -428,12 +486,15 @@ class SaleOrder(models.Model):
         if not self._qms_applicable_rules():
             raise UserError(self.env._("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
 
-    def _qms_start_review(self):
+    def _qms_start_review(self, reason=None, rules=None):
+        """A new review revision with the departments of ``rules`` (default: the rules that apply
+        now); ``reason`` (why it is requested again) is kept in the chatter."""
         self.ensure_one()
-        # The classification and the rules are evaluated afresh: commitments may have changed.
-        self.env.add_to_compute(self._fields["qms_contract_type_auto"], self)
-        self.env.add_to_compute(self._fields["qms_review_required"], self)
-        rules = self._qms_applicable_rules()
+        if rules is None:
+            # The classification and the rules are evaluated afresh: commitments may have changed.
+            self.env.add_to_compute(self._fields["qms_contract_type_auto"], self)
+            self.env.add_to_compute(self._fields["qms_review_required"], self)
+            rules = self._qms_applicable_rules()
         if not rules:
             raise UserError(self.env._("No contract review rule applies to %s (Configuration > Review Rules).", self.name))
         sequence_by_role = {}
@@ -454,12 +515,19 @@ class SaleOrder(models.Model):
             for role, sequence in sorted(sequence_by_role.items(), key=lambda item: (item[1], item[0].sequence))
         ])
         self._qms_write_transition({"qms_review_revision": revision, "qms_review_outdated": False})
-        self.message_post(body=self.env._(
-            "Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.",
-            rev=revision,
-            type=dict(self._fields["qms_contract_type"]._description_selection(self.env))[self.qms_contract_type],
-            departments=", ".join(lines.role_id.mapped("name")),
-        ))
+        values = {
+            "rev": revision,
+            "type": dict(self._fields["qms_contract_type"]._description_selection(self.env))[self.qms_contract_type],
+            "departments": ", ".join(lines.role_id.mapped("name")),
+        }
+        if reason:
+            body = self.env._(
+                "Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s. Reason: %(reason)s",
+                reason=reason, **values,
+            )
+        else:
+            body = self.env._("Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.", **values)
+        self.message_post(body=body)
         self._qms_schedule_review_activities(lines)
 
     def _qms_schedule_review_activities(self, lines):
@@ -525,33 +593,83 @@ class SaleOrder(models.Model):
                 summary=self.env._("Contract review approved") if state == "approved" else self.env._("Contract review rejected"),
             )
 
+    @contextmanager
+    def _qms_collecting_term_changes(self):
+        """While these orders are written, the reviewed terms their lines and requirements change
+        are collected (yielded: {order id: field names}) instead of handled one line at a time,
+        so that one write of an order makes at most one new review revision. An order already
+        collected by an outer write is left to that write."""
+        collecting = self.env.cr.cache.setdefault(TERM_CHANGES_KEY, {})
+        mine = {order_id: set() for order_id in self.ids if order_id not in collecting}
+        collecting.update(mine)
+        try:
+            yield mine
+        finally:
+            for order_id in mine:
+                collecting.pop(order_id, None)
+
     def _qms_terms_changed(self, changed_fields):
-        """Reviewed terms changed: the current review no longer covers the order."""
-        orders = self.filtered(
-            lambda order: order.qms_review_revision and not order.qms_review_outdated
-            and order._qms_current_lines()
-        )
-        if not orders:
+        """Reviewed terms changed: the current review no longer covers the order.
+
+        A quotation's review becomes outdated; the salesperson requests it again. A confirmed
+        order is amended (procedure 8.2.4): its review becomes outdated and, when the order needs
+        a review, a new revision starts at once so that the departments get their to-dos; its
+        outgoing deliveries wait until that review is approved (see ``_qms_delivery_hold_error``).
+        Earlier revisions stay on record."""
+        if self.env.cr.cache.get(CREATING_KEY):
             return
-        orders._qms_write_transition({"qms_review_outdated": True})
-        for order in orders:
-            order._qms_current_lines().sudo().activity_unlink(["qms_customer_process.mail_activity_type_qms_review"])
+        collecting = self.env.cr.cache.get(TERM_CHANGES_KEY) or {}
+        later = self.filtered(lambda order: order.id in collecting)
+        for order in later:
+            collecting[order.id].update(changed_fields)
+        for order in self - later:
+            confirmed = order.state == "sale"
+            current = order._qms_current_lines()
+            if not confirmed and (not current or order.qms_review_outdated):
+                continue
             labels = ", ".join(sorted(
                 order._fields[name].get_description(self.env)["string"] for name in changed_fields
             ))
-            if order.state == "sale":
-                reviewers = order._qms_current_lines().reviewer_id.partner_id | order._qms_current_lines().role_id.user_ids.partner_id
-                order.sudo().message_post(
-                    body=self.env._("Amendment of the confirmed order (%(fields)s): the contract review of revision %(rev)s is outdated.",
-                           fields=labels, rev=order.qms_review_revision),
-                    partner_ids=reviewers.ids,
-                    subtype_xmlid="mail.mt_note",
-                )
-            else:
-                order.message_post(body=self.env._(
-                    "Reviewed terms changed (%(fields)s): the contract review of revision %(rev)s is outdated.",
-                    fields=labels, rev=order.qms_review_revision,
-                ))
+            if current and not order.qms_review_outdated:
+                order._qms_write_transition({"qms_review_outdated": True})
+                reviewers = current.reviewer_id.partner_id | current.role_id.user_ids.partner_id
+                current.sudo().activity_unlink(["qms_customer_process.mail_activity_type_qms_review"])
+                if confirmed:
+                    # sudo: whoever amends the order (the warehouse adding a delivered product,
+                    # too) records the amendment and notifies the departments (procedure 8.2.4).
+                    order.sudo().message_post(
+                        body=self.env._("Amendment of the confirmed order (%(fields)s): the contract review of revision "
+                                        "%(rev)s is outdated.", fields=labels, rev=order.qms_review_revision),
+                        partner_ids=reviewers.ids,
+                        subtype_xmlid="mail.mt_note",
+                    )
+                else:
+                    order.message_post(body=self.env._(
+                        "Reviewed terms changed (%(fields)s): the contract review of revision %(rev)s is outdated.",
+                        fields=labels, rev=order.qms_review_revision,
+                    ))
+            if confirmed and order.qms_review_required and order.qms_review_state in ("draft", "outdated"):
+                order._qms_review_amendment(labels)
+
+    def _qms_review_amendment(self, labels):
+        """An amended confirmed order that needs a review: a new revision starts at once, with
+        the departments the rules call for now (procedure 8.2.4: the departments concerned are
+        told; earlier revisions stay on record)."""
+        self.ensure_one()
+        rules = self._qms_applicable_rules()
+        if not rules:
+            return
+        if self.qms_review_state == "draft":
+            # sudo: as above, the amendment is recorded whoever makes it.
+            self.sudo().message_post(
+                body=self.env._("Amendment of the confirmed order (%(fields)s): it now needs a contract review. %(why)s",
+                                fields=labels, why=self.qms_special_reason or ""),
+                subtype_xmlid="mail.mt_note",
+            )
+        # sudo: the review of an amendment is started by the amendment itself, whoever makes it.
+        self.sudo()._qms_start_review(
+            reason=self.env._("amendment of the confirmed order (%s)", labels), rules=rules.sudo(),
+        )
 
     def _qms_oral_confirmed(self):
         self.ensure_one()
@@ -565,6 +683,11 @@ class SaleOrder(models.Model):
         if self.qms_order_channel == "oral" and not self._qms_oral_confirmed():
             return self.env._("%s is an oral order: record who at the customer confirmed it, when and how, before confirming it.",
                      self.name)
+        return self._qms_review_error()
+
+    def _qms_review_error(self):
+        """Why the order's contract review does not allow it to be confirmed, or False."""
+        self.ensure_one()
         if not self.qms_review_required or self.qms_review_state in ("approved", "not_required"):
             return False
         state = self.qms_review_state
@@ -581,6 +704,23 @@ class SaleOrder(models.Model):
                      order=self.name, departments=", ".join(rejected.role_id.mapped("name")))
         return self.env._("The terms of %(order)s changed after its contract review: request the review again (departments to review: %(departments)s).",
                  order=self.name, departments=", ".join(self._qms_current_lines().role_id.mapped("name")))
+
+    def _qms_state_error(self, state):
+        """Why the order cannot become ``state`` (sent or sale) now, or False."""
+        self.ensure_one()
+        if state == "sent":
+            return self._qms_send_error()
+        return self._qms_gate_error() if state == "sale" else False
+
+    def _qms_delivery_hold_error(self):
+        """Why the outgoing deliveries of this confirmed order wait, or False: it was amended (or
+        its review requested again) and needs a review that is not approved (procedure 8.2.4).
+        A confirmed order that nobody amended is not held by a later change of the settings."""
+        self.ensure_one()
+        if self.state != "sale" or not self.qms_review_required \
+                or self.qms_review_state not in ("in_review", "rejected", "outdated"):
+            return False
+        return self._qms_review_error()
 
     def _qms_send_error(self):
         self.ensure_one()

@@ -14,9 +14,15 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        names = REVIEWED_LINE_FIELDS & set(vals)
+        if not names:
+            return super().write(vals)
+        reviewed = self._qms_reviewed_lines()
+        before = {line.id: [line[name] for name in names] for line in reviewed}
         res = super().write(vals)
-        if REVIEWED_LINE_FIELDS & set(vals):
-            self._qms_reviewed_lines().order_id._qms_terms_changed(["order_line"])
+        # Only a value that really changed is an amendment of the reviewed terms.
+        changed = reviewed.filtered(lambda line: [line[name] for name in names] != before[line.id])
+        changed.order_id._qms_terms_changed(["order_line"])
         return res
 
     def unlink(self):
@@ -26,9 +32,12 @@ class SaleOrderLine(models.Model):
         return res
 
     def _qms_reviewed_lines(self):
-        # Down payments and section/note lines are not terms a review approves.
+        """The lines whose change concerns a contract review: of a reviewed order, or of a
+        confirmed one (an amendment may make it need a review). Down payments and section/note
+        lines are not terms a review approves."""
         return self.filtered(
-            lambda line: not line.display_type and not line.is_downpayment and line.order_id.qms_review_revision
+            lambda line: not line.display_type and not line.is_downpayment
+            and (line.order_id.qms_review_revision or line.order_id.state == "sale")
         )
 
     # Samples (procedure step 7): the approved sample a line refers to.

@@ -1,5 +1,6 @@
 from . import test_security
 from . import test_contract_review
+from . import test_order_gate
 from . import test_report
 from . import test_corrective_action
 from . import test_sample_request

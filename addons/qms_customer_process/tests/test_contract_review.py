@@ -187,8 +187,8 @@ class TestReviewFlow(QmsCase):
             order.action_confirm()
         self.assertIn("Finance", str(error.exception))
         self.assertIn("Payment terms too long", order.message_ids[:3].mapped("body")[0] + "".join(order.message_ids.mapped("body")))
-        # A rejected review is requested again as revision 2; revision 1 stays on record.
-        order.action_qms_request_review()
+        # A rejected review is requested again, with a reason, as revision 2; revision 1 stays on record.
+        order.action_qms_request_review(reason="The customer accepts payment in advance")
         self.assertEqual(order.qms_review_revision, 2)
         self.assertEqual(len(order.qms_review_line_ids.filtered(lambda rl: rl.revision == 1)), 6)
         self.assertEqual(order.qms_review_state, "in_review")
@@ -487,12 +487,16 @@ class TestChanges(QmsCase):
         order = self._approved()
         order.action_confirm()
         order.order_line[0].product_uom_qty = 10
-        self.assertEqual(order.qms_review_state, "outdated")
+        revision_1 = order.qms_review_line_ids.filtered(lambda line: line.revision == 1)
+        self.assertEqual(revision_1.mapped("decision"), ["accepted"] * 6, "the approved revision stays on record")
         amendment = order.message_ids.filtered(lambda m: "Amendment" in (m.body or ""))
         self.assertTrue(amendment)
         self.assertIn(self.reviewers["quality"].partner_id, amendment[0].partner_ids)
-        order.action_qms_request_review()
+        # The amendment's review starts by itself (revision 2); requesting it again is refused.
         self.assertEqual(order.qms_review_revision, 2)
+        self.assertEqual(order.qms_review_state, "in_review")
+        with self.assertRaisesRegex(UserError, "already in progress"):
+            order.action_qms_request_review()
 
 
 @tagged("post_install", "-at_install")
