@@ -683,7 +683,8 @@ class TestXmlrpcIntegrity(HttpCase):
              None),
             # Sales organises the review (procedure 4.2.2.3); a rejected order is readable by its
             # reviewers, and writable by the warehouse (sale_stock).
-            ("review request", self.make_order("rejected"), "action_qms_request_review", {}, sales, "salesperson",
+            ("review request", self.make_order("rejected"), "action_qms_request_review",
+             {"reason": "The customer accepts a later delivery date"}, sales, "salesperson",
              {"qms_review_state": "in_review"}, r"Only a salesperson who may edit the order requests its contract review",
              self.make_order("draft")),
             ("sample submit", self.make_sample("draft"), "action_submit", {}, coordinators, "salesperson",
