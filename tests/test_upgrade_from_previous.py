@@ -139,15 +139,20 @@ def _pg_args():
 
 
 def _run(cmd, stdin=""):
-    env = dict(os.environ)
+    # No ODOO_RC: odoo-bin reads it as soon as it starts and, for a subcommand (shell), puts that
+    # file's addons path first in odoo.addons, before the --addons-path given to the subcommand,
+    # so the working tree's addon would shadow the previous version's.
+    env = {key: value for key, value in os.environ.items() if key not in ("ODOO_RC", "OPENERP_SERVER")}
     if config.get("db_password"):
         env["PGPASSWORD"] = config["db_password"]
     return subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd="/")
 
 
 def _odoo(addons_dir, *args, command=(), stdin=""):
-    return _run([sys.executable, str(_odoo_src() / "odoo-bin"), *command, "-c", _odoo_conf(),
-                 _addons_path(addons_dir), *args], stdin=stdin)
+    # The addons path before the subcommand too: odoo-bin discovers subcommands with it, and the
+    # first path that has the addon wins.
+    return _run([sys.executable, str(_odoo_src() / "odoo-bin"), _addons_path(addons_dir), *command,
+                 "-c", _odoo_conf(), _addons_path(addons_dir), *args], stdin=stdin)
 
 
 def _shell(addons_dir, db, code):
@@ -244,7 +249,7 @@ def upgraded(previous_checkout):
         before = _shell(previous_addons, db, snapshot_code)
         upgrade = _odoo(REPO / "addons", "-d", db, "-u", ADDON, "--stop-after-init", "--no-http", "--log-level=info")
         after = _shell(REPO / "addons", db, snapshot_code) if upgrade.returncode == 0 else None
-        yield {"version": version, "orders": orders, "before": before, "after": after, "upgrade": upgrade,
+        yield {"version": version, "previous_addons": str(previous_addons), "orders": orders, "before": before, "after": after, "upgrade": upgrade,
                "duplicates": duplicates}
     finally:
         _drop(db)
@@ -253,6 +258,10 @@ def upgraded(previous_checkout):
 def test_previous_version_is_filled_in_every_state(upgraded):
     before = upgraded["before"]
     assert before["module"]["latest_version"].endswith(upgraded["version"]), before["module"]
+    # The previous version was filled and read with its own code, not the working tree's.
+    assert before["module"]["code"].startswith(upgraded["previous_addons"] + os.sep), before["module"]
+    if upgraded["after"]:
+        assert upgraded["after"]["module"]["code"].startswith(str(REPO / "addons") + os.sep), upgraded["after"]["module"]
     for key, values in before["selections"].items():
         model, field = key.rsplit(".", 1)
         present = {record[field] for record in before["models"][model].values()}
@@ -277,7 +286,7 @@ def test_upgrade_runs_clean(upgraded):
     assert not warnings, "the upgrade logged warnings or errors of the addon:\n" + "\n".join(warnings[:20])
     after = upgraded["after"]
     current = _manifest_version((REPO / MANIFEST).read_text(encoding="utf-8"))
-    assert after["module"] == {"state": "installed", "latest_version": current}, after["module"]
+    assert (after["module"]["state"], after["module"]["latest_version"]) == ("installed", current), after["module"]
     # Every migration script of the new version ran.
     scripts = sorted(path.stem for path in (REPO / "addons" / ADDON / "migrations" / current).glob("*.py"))
     for name in scripts:

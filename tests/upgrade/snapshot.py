@@ -143,7 +143,10 @@ def snapshot(env):
     data = env["ir.model.data"].search([("module", "=", "qms_customer_process")])
     result["xmlids"] = sorted(f"{d.model}:{d.name}:{d.res_id}" for d in data)
     module = env["ir.module.module"].search([("name", "=", "qms_customer_process")])
-    result["module"] = {"state": module.state, "latest_version": module.latest_version}
+    # Where the running registry took the addon's code from: the previous checkout before the
+    # upgrade, the working tree after it.
+    code = type(env["qms.contract.review.line"]).action_accept.__code__.co_filename
+    result["module"] = {"state": module.state, "latest_version": module.latest_version, "code": code}
     result["schema"] = schema(env.cr)
     result["selections"] = {
         f"{model}.{name}": [value for value, _label in env[model]._fields[name]._description_selection(env)]
