@@ -14,3 +14,4 @@ from . import test_quality_investigation
 from . import test_workflow_integrity
 from . import test_bad_input
 from . import test_multi_company
+from . import test_containment
