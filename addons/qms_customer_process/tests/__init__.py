@@ -15,3 +15,5 @@ from . import test_workflow_integrity
 from . import test_bad_input
 from . import test_multi_company
 from . import test_containment
+from . import test_customer_kpi
+from . import test_management_review

@@ -4,7 +4,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..models.qms_customer_kpi_report import RATIOS
 
@@ -49,6 +49,14 @@ class QmsManagementReview(models.TransientModel):
         help="The language of the printed input (Chinese or English).",
     )
     report_html = fields.Html(string="Review Input", compute="_compute_report_html", sanitize=False)
+
+    @api.constrains("company_id")
+    def _check_company_of_user(self):
+        for review in self:
+            if review.company_id not in self.env.user.company_ids and not self.env.su:
+                raise AccessError(self.env._(
+                    "You do not work for %s: its management review input is not yours to print.", review.company_id.name,
+                ))
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
@@ -98,6 +106,13 @@ class QmsManagementReview(models.TransientModel):
     # Figures
     # ------------------------------------------------------------------
 
+    def _qms_data(self, model):
+        """The model whose records the figures aggregate, for the company of the review."""
+        # sudo: the management review input (ISO 9001 9.3.2 c) is the company's aggregated
+        # figures; who may run it (quality, sales managers, the general manager, in a company they
+        # work for) reads them whole, not record by record.
+        return self.env[model].sudo().with_context(allowed_company_ids=self.company_id.ids)
+
     @api.model
     def _qms_rates(self, sums):
         rates = {}
@@ -108,7 +123,7 @@ class QmsManagementReview(models.TransientModel):
 
     def _qms_kpi_periods(self, periods):
         """The sums and rates of the KPI report for each period: one grouped query by month."""
-        Report = self.env["qms.customer.kpi.report"]
+        Report = self._qms_data("qms.customer.kpi.report")
         rows = Report._read_group(
             [("company_id", "=", self.company_id.id), ("date", ">=", periods[-1][0]), ("date", "<=", periods[0][1])],
             ["date:month"], [f"{name}:sum" for name in SUMS],
@@ -132,7 +147,7 @@ class QmsManagementReview(models.TransientModel):
         domain += [("date", "<", start)] if before else [("date", ">=", start), ("date", "<=", end)]
         if partner_ids is not None:
             domain.append(("partner_id", "in", list(partner_ids)))
-        return {partner.id for (partner,) in self.env["qms.customer.kpi.report"]._read_group(domain, ["partner_id"])}
+        return {partner.id for (partner,) in self._qms_data("qms.customer.kpi.report")._read_group(domain, ["partner_id"])}
 
     def _qms_customer_rates(self, periods):
         """Retention (顾客维系率: of the customers of the previous period, the share who bought
@@ -152,7 +167,7 @@ class QmsManagementReview(models.TransientModel):
 
     def _qms_grades(self, periods):
         """Answered surveys per grade in the period and the one before: one grouped query."""
-        rows = self.env["qms.satisfaction.survey"]._read_group(
+        rows = self._qms_data("qms.satisfaction.survey")._read_group(
             [("company_id", "=", self.company_id.id), ("state", "in", ANSWERED_STATES),
              ("period_date", ">=", periods[1][0]), ("period_date", "<=", periods[0][1])],
             ["grade_id", "period_date:month"], ["__count"],
@@ -178,8 +193,9 @@ class QmsManagementReview(models.TransientModel):
         """The complaints of the period by root-cause category (人机料法测环; not yet analysed
         ones apart), largest first, with the share, the cumulative share and the previous
         period's count: one grouped query per period."""
-        Complaint = self.env["qms.customer.complaint"]
-        labels = dict(Complaint._fields["root_cause_category"]._description_selection(self.env))
+        Complaint = self._qms_data("qms.customer.complaint")
+        labels = dict(
+            self.env["qms.quality.investigation"]._fields["root_cause_category"]._description_selection(self.env))
         counts = []
         for start, end in periods[:2]:
             rows = Complaint._read_group([
@@ -205,7 +221,7 @@ class QmsManagementReview(models.TransientModel):
         """Corrective actions open and overdue at the end of the period and of the one before:
         open = created by then and not verified by then (cancelled ones apart); overdue = open,
         not implemented by then, and due before the end of the period."""
-        Action = self.env["qms.corrective.action"]
+        Action = self._qms_data("qms.corrective.action")
         result = []
         for _start, end in periods[:2]:
             base = [
@@ -223,7 +239,7 @@ class QmsManagementReview(models.TransientModel):
     def _qms_worst_customers(self, periods):
         """The five customers with the worst figures of the period: most complaints, then highest
         complaint PPM, then lowest on-time delivery; with their previous period's figures."""
-        Report = self.env["qms.customer.kpi.report"]
+        Report = self._qms_data("qms.customer.kpi.report")
         aggregates = [f"{name}:sum" for name in SUMS]
 
         def figures(rows):
@@ -241,6 +257,7 @@ class QmsManagementReview(models.TransientModel):
             limit=WORST_CUSTOMERS,
         ))
         partners = self.env["res.partner"].union(*current)
+        current = {partner.with_env(self.env): values for partner, values in current.items()}
         previous = figures(Report._read_group(
             [*domain(*periods[1]), ("partner_id", "in", partners.ids)], ["partner_id"], aggregates,
         )) if partners else {}
