@@ -172,36 +172,42 @@ class QmsCustomerKpiReport(models.Model):
                 SQL("%s AS %s", values.get(name, default), SQL.identifier(name)) for name, default in zero.items()
             )
 
-        promised = SQL("COALESCE(so.commitment_date, m.date_deadline)")
+        # The deliveries: the joins are planned on all done deliveries (hash joins), apart from the
+        # period filter of the query (OFFSET 0 keeps it out), which PostgreSQL cannot estimate on a
+        # month computed in a time zone and would answer with a nested loop per delivery.
         deliveries = SQL(
             """
-            SELECT m.id * 8 + 1 AS id, 'delivery' AS fact, m.company_id,
-                   customer.commercial_partner_id AS partner_id,
-                   COALESCE(so.user_id, customer_company.user_id) AS user_id, pt.categ_id AS product_categ_id,
-                   %(month)s AS date, %(measures)s
-              FROM stock_move m
-              JOIN stock_location dest ON dest.id = m.location_dest_id AND dest.usage = 'customer'
-              JOIN stock_location src ON src.id = m.location_id AND src.usage != 'customer'
-              JOIN company_tz tz ON tz.company_id = m.company_id
-              LEFT JOIN sale_order_line sol ON sol.id = m.sale_line_id
-              LEFT JOIN sale_order so ON so.id = sol.order_id
-              LEFT JOIN stock_picking pk ON pk.id = m.picking_id
-              JOIN res_partner customer ON customer.id = COALESCE(so.partner_id, pk.partner_id, m.partner_id)
-              JOIN res_partner customer_company ON customer_company.id = customer.commercial_partner_id
-              JOIN product_product pp ON pp.id = m.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-              JOIN uom_uom move_uom ON move_uom.id = m.product_uom
-              JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
-             WHERE m.state = 'done'
+            SELECT d.id * 8 + 1 AS id, 'delivery' AS fact, d.company_id, d.partner_id, d.user_id,
+                   d.product_categ_id, %(month)s AS date, %(measures)s
+              FROM (
+                SELECT m.id, m.company_id, m.date, COALESCE(so.commitment_date, m.date_deadline) AS promised,
+                       customer.commercial_partner_id AS partner_id,
+                       COALESCE(so.user_id, customer_company.user_id) AS user_id, pt.categ_id AS product_categ_id,
+                       (m.quantity / move_uom.factor * product_uom.factor)::float8 AS quantity
+                  FROM stock_move m
+                  JOIN stock_location dest ON dest.id = m.location_dest_id AND dest.usage = 'customer'
+                  JOIN stock_location src ON src.id = m.location_id AND src.usage != 'customer'
+                  LEFT JOIN stock_picking pk ON pk.id = m.picking_id
+                  LEFT JOIN sale_order so ON so.id = pk.sale_id
+                  JOIN res_partner customer ON customer.id = COALESCE(so.partner_id, pk.partner_id, m.partner_id)
+                  JOIN res_partner customer_company ON customer_company.id = customer.commercial_partner_id
+                  JOIN product_product pp ON pp.id = m.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom move_uom ON move_uom.id = m.product_uom
+                  JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
+                 WHERE m.state = 'done'
+                OFFSET 0
+              ) d
+              JOIN company_tz tz ON tz.company_id = d.company_id
             """,
-            month=month(local(SQL("m.date"))),
+            month=month(local(SQL("d.date"))),
             measures=measures(
                 delivery_count=SQL("1"),
                 on_time_count=SQL(
-                    "CASE WHEN %(promised)s IS NULL OR %(done)s::date <= %(due)s::date THEN 1 ELSE 0 END",
-                    promised=promised, done=local(SQL("m.date")), due=local(promised),
+                    "CASE WHEN d.promised IS NULL OR %(done)s::date <= %(due)s::date THEN 1 ELSE 0 END",
+                    done=local(SQL("d.date")), due=local(SQL("d.promised")),
                 ),
-                delivered_qty=SQL("(m.quantity / move_uom.factor * product_uom.factor)::float8"),
+                delivered_qty=SQL("d.quantity"),
             ),
         )
         complaints = SQL(
