@@ -119,6 +119,9 @@ class KpiCase(QmsCase):
             "order_line": [Command.create({"product_id": product.id, "product_uom_qty": qty})],
         })
         order.action_confirm()
+        # The confirmation's own writes (date_order among them) go to the database before the
+        # dates of the data set replace them.
+        cls.env.flush_all()
         if done:
             picking = order.picking_ids
             picking.move_ids.picked = True
@@ -128,4 +131,5 @@ class KpiCase(QmsCase):
                                [done, deadline, picking.id])
         cls.env.cr.execute("UPDATE sale_order SET date_order = %s, commitment_date = %s WHERE id = %s",
                            [date_order, commitment, order.id])
+        cls.env.invalidate_all()
         return order
