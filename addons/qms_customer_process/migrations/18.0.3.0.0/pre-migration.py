@@ -10,7 +10,8 @@ false for existing rows, which is what they mean there.
 
 import logging
 
-from odoo.tools import SQL, column_exists
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 _logger = logging.getLogger(__name__)
 
