@@ -38,7 +38,7 @@ class QmsCustomerKpiReport(models.Model):
     _rec_name = "date"
     _order = "date desc, id desc"
 
-    fact = fields.Selection(FACTS, string="Fact", readonly=True)
+    fact = fields.Selection(FACTS, readonly=True)
     date = fields.Date(
         string="Month", readonly=True,
         help="The first day of the month of the fact, in the time zone of the company's address: a delivery's done "
@@ -110,7 +110,7 @@ class QmsCustomerKpiReport(models.Model):
              "the month.",
     )
     satisfaction_score = fields.Float(
-        string="Satisfaction Score", compute="_compute_rates", aggregator="avg", digits=(16, 2),
+        compute="_compute_rates", aggregator="avg", digits=(16, 2),
         help="Average score (0-100) of the answered satisfaction surveys of the campaigns of the month.",
     )
     retention_rate = fields.Float(

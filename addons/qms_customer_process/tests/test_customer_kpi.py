@@ -10,7 +10,7 @@ from .kpi_common import KpiCase
 SUMS = ["delivery_count:sum", "on_time_count:sum", "delivered_qty:sum", "complaint_count:sum", "complaint_qty:sum"]
 RATES = ["on_time_rate:avg", "complaint_ppm:avg", "acknowledge_hours:avg", "close_days:avg",
          "satisfaction_score:avg", "retention_rate:avg", "repeat_purchase_rate:avg"]
-QUARTER = [("date", ">=", "2025-01-01"), ("date", "<=", "2025-03-31")]
+QUARTER = (("date", ">=", "2025-01-01"), ("date", "<=", "2025-03-31"))
 
 
 @tagged("post_install", "-at_install")
