@@ -55,6 +55,8 @@ ROLES = {
 PROCEDURE_OWNED = {
     "qms.customer.complaint": {
         "state", "customer_acceptance", "closed_by_id", "date_closed", "date_acknowledged", "date_proposed",
+        # the containment (8D D3): what was quarantined, by whom, when
+        "quarantine_picking_ids", "quarantined_by_id", "date_quarantined",
     },
     "qms.quality.investigation": {"state", "closed_by_id", "date_closed"},
     "qms.corrective.action": {"state", "implemented_on", "verified_by_id", "verified_on", "effective"},
@@ -151,6 +153,12 @@ class TestXmlrpcIntegrity(HttpCase):
         cls.roles = {
             role.code: role for role in env["qms.review.role"].search([("company_id", "in", [False, cls.company.id])])
         }
+        # Stock of a product a complaint is about, for the quarantine (8D D3).
+        cls.stocked_product = env["product.product"].create({
+            "name": "QMS RPC Stocked Pump", "type": "consu", "is_storable": True, "list_price": 50.0,
+        })
+        warehouse = env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        env["stock.quant"]._update_available_quantity(cls.stocked_product, warehouse.lot_stock_id, 12)
         cls.special_product = env["product.product"].create({
             "name": "QMS RPC Prototype Pump", "type": "consu", "list_price": 300.0, "qms_standard_product": False,
         })
@@ -246,7 +254,7 @@ class TestXmlrpcIntegrity(HttpCase):
         return order.qms_review_line_ids.filtered(lambda line: line.role_id.code == code)
 
     @classmethod
-    def make_complaint(cls, state):
+    def make_complaint(cls, state, **extra):
         """A minor complaint of the customer owned by its salesperson, with what its next step needs."""
         now, quality = cls.now, cls.users["quality"]
         vals = {
@@ -261,7 +269,7 @@ class TestXmlrpcIntegrity(HttpCase):
         }[state]
         return cls.env["qms.customer.complaint"].create({
             "subject": f"Leaking pumps ({state})", "partner_id": cls.customer.id, "user_id": cls.users["salesperson"].id,
-            "severity": "minor", "state": state, **vals,
+            "severity": "minor", "state": state, **vals, **extra,
         })
 
     @classmethod
@@ -646,6 +654,9 @@ class TestXmlrpcIntegrity(HttpCase):
             ("complaint close", self.make_complaint("confirmed"), "action_close", {}, quality, "quality",
              {"state": "closed", "closed_by_id": users["quality"]}, r"Only quality verifies and closes a complaint",
              None),
+            ("complaint quarantine", self.make_complaint("acknowledged", product_id=self.stocked_product.id),
+             "action_quarantine", {}, quality, "quality", {"quarantined_by_id": users["quality"]},
+             r"Only quality quarantines the stock of a complaint", None),
             ("complaint reject", self.make_complaint("new"), "action_reject", {}, quality, "qms_admin",
              {"state": "rejected", "closed_by_id": users["qms_admin"]}, r"Only quality rejects a complaint", None),
             ("investigation start", self.make_investigation("draft"), "action_start_analysis", {},

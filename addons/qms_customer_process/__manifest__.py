@@ -53,6 +53,11 @@
         "views/qms_customer_complaint_portal_templates.xml",
         "reports/qms_complaint_report.xml",
         "wizard/qms_complaint_pareto_views.xml",
+        "views/qms_customer_complaint_containment_views.xml",
+        "security/qms_kpi_security.xml",
+        "views/qms_customer_kpi_report_views.xml",
+        "wizard/qms_management_review_views.xml",
+        "reports/qms_management_review_report.xml",
     ],
     "demo": [
         "demo/qms_demo.xml",

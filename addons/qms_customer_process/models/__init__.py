@@ -12,6 +12,8 @@ from . import qms_corrective_action
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import stock_location
+from . import stock_move_line
 from . import payment_transaction
 from . import qms_sample_request
 from . import qms_sample_request_line
@@ -25,3 +27,4 @@ from . import survey_user_input
 from . import qms_complaint_deadline
 from . import qms_customer_complaint
 from . import qms_quality_investigation
+from . import qms_customer_kpi_report

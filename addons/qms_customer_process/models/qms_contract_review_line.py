@@ -10,6 +10,7 @@ class QmsContractReviewLine(models.Model):
     _qms_transition_fields = (
         "order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on",
         "company_id",  # the order's
+        "is_current",  # the order's revision
     )
     _rec_names_search = ["order_id", "role_id"]
     _check_company_auto = True
@@ -49,7 +50,9 @@ class QmsContractReviewLine(models.Model):
     comment = fields.Text(help="The department's opinion; required to reject.")
     decided_on = fields.Datetime(readonly=True, copy=False)
     is_current = fields.Boolean(
-        string="Current Revision", compute="_compute_is_current", search="_search_is_current",
+        string="Current Revision", compute="_compute_is_current", store=True, index=True,
+        help="The line belongs to the order's current review revision (stored: the Department Reviews list opens "
+             "filtered on it).",
     )
     is_open = fields.Boolean(
         string="Open for Decision", compute="_compute_is_open",
@@ -64,18 +67,6 @@ class QmsContractReviewLine(models.Model):
     def _compute_is_current(self):
         for line in self:
             line.is_current = line.revision == line.order_id.qms_review_revision
-
-    def _search_is_current(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on the current revision."))
-        self.env.cr.execute("""
-            SELECT l.id FROM qms_contract_review_line l
-              JOIN sale_order o ON o.id = l.order_id
-             WHERE l.revision = o.qms_review_revision
-        """)
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", ids)]
 
     @api.depends_context("uid")
     def _compute_is_my_department(self):

@@ -1,7 +1,12 @@
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models, tools
+import pytz
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare
 
 from .qms_complaint_deadline import SEVERITIES
 
@@ -22,6 +27,8 @@ class QmsCustomerComplaint(models.Model):
         # computed from the above and the intake: deadlines, KPIs, the customer company the portal shows it to
         "commercial_partner_id", "date_acknowledge_deadline", "date_response_deadline", "is_recurrence",
         "days_to_close", "root_cause_category",
+        # containment (8D D3): the quarantine transfers, who ordered them and when
+        "quarantine_picking_ids", "quarantined_by_id", "date_quarantined",
     )
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
@@ -161,6 +168,43 @@ class QmsCustomerComplaint(models.Model):
     )
     corrective_action_ids = fields.One2many("qms.corrective.action", "complaint_id", string="Corrective Actions")
     investigation_required = fields.Boolean(compute="_compute_investigation_required")
+    # Containment (8D D3): who else got the lot, what is still in stock, what would ship it
+    containment_date_from = fields.Date(
+        string="Delivered From",
+        help="Without a lot: the first day of the deliveries of the product that are suspect.",
+    )
+    containment_date_to = fields.Date(
+        string="Delivered To",
+        help="Without a lot: the last day of the deliveries of the product that are suspect.",
+    )
+    affected_move_line_ids = fields.Many2many(
+        "stock.move.line", string="Affected Deliveries", compute="_compute_affected_move_line_ids",
+        help="Every delivery to a customer, done, of the complaint's lot (without a lot: of its product between the "
+             "two dates), whoever the customer; deliveries of companies you do not work in are not shown.",
+    )
+    affected_partner_count = fields.Integer(string="Affected Customers", compute="_compute_affected_move_line_ids")
+    affected_qty = fields.Float(
+        string="Quantity Delivered", compute="_compute_affected_move_line_ids", digits="Product Unit of Measure",
+    )
+    containment_quant_ids = fields.Many2many(
+        "stock.quant", string="Stock on Hand", compute="_compute_containment_quant_ids",
+        help="The lot (without a lot: the product) on hand in the internal locations, quarantine included.",
+    )
+    containment_stock_qty = fields.Float(
+        string="Quantity on Hand", compute="_compute_containment_quant_ids", digits="Product Unit of Measure",
+    )
+    containment_move_ids = fields.Many2many(
+        "stock.move", string="Open Deliveries", compute="_compute_containment_move_ids",
+        help="Deliveries not yet done that reserved the lot, or that may still reserve it (not fully reserved); "
+             "without a lot, every open delivery of the product.",
+    )
+    quarantine_picking_ids = fields.Many2many(
+        "stock.picking", "qms_complaint_quarantine_picking_rel", "complaint_id", "picking_id",
+        string="Quarantine Transfers", readonly=True, copy=False, check_company=True,
+        help="The internal transfers of the stock on hand to quarantine, made by the Quarantine button.",
+    )
+    quarantined_by_id = fields.Many2one("res.users", string="Quarantined By", readonly=True, copy=False)
+    date_quarantined = fields.Datetime(string="Quarantined On", readonly=True, copy=False)
 
     # ------------------------------------------------------------------
     # Computes
@@ -598,3 +642,325 @@ class QmsCustomerComplaint(models.Model):
     def _get_report_base_filename(self):
         self.ensure_one()
         return self.env._("Complaint %s", self.name)
+
+    # ------------------------------------------------------------------
+    # Containment (8D D3): who else got the lot, what is still in stock
+    # ------------------------------------------------------------------
+
+    def _qms_containment_scope(self):
+        """What is suspect, as a domain on move lines and quants: the lot, else the product; None
+        without either."""
+        self.ensure_one()
+        if self.lot_id:
+            return [("lot_id", "=", self.lot_id.id)]
+        if self.product_id:
+            return [("product_id", "=", self.product_id.id)]
+        return None
+
+    def _qms_affected_domain(self):
+        """The done deliveries to customers of the lot; without a lot, of the product delivered
+        between the two dates (days of the user's time zone). None when neither is known."""
+        self.ensure_one()
+        if self.lot_id:
+            domain = [("lot_id", "=", self.lot_id.id)]
+        elif self.product_id and self.containment_date_from and self.containment_date_to:
+            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+
+            def utc(day):
+                return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.UTC).replace(tzinfo=None)
+
+            domain = [
+                ("product_id", "=", self.product_id.id),
+                ("date", ">=", utc(self.containment_date_from)),
+                ("date", "<", utc(self.containment_date_to + timedelta(days=1))),
+            ]
+        else:
+            return None
+        return [
+            *domain, ("state", "=", "done"),
+            ("location_dest_id.usage", "=", "customer"), ("location_id.usage", "!=", "customer"),
+        ]
+
+    @api.model
+    def _qms_visible(self, model, domain, order=None):
+        """The records of ``domain`` in every company (sudo: a lot or a product may be shared
+        between companies, and the search must not depend on the company the user works in), of
+        which the user is given those his access rights and record rules let him read."""
+        Model = self.env[model]
+        if domain is None:
+            return Model
+        return Model.browse(Model.sudo().search(domain, order=order).ids)._filtered_access("read")
+
+    @api.depends("lot_id", "product_id", "containment_date_from", "containment_date_to")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_affected_move_line_ids(self):
+        for complaint in self:
+            lines = self._qms_visible("stock.move.line", complaint._qms_affected_domain(), order="date desc, id desc")
+            complaint.affected_move_line_ids = lines
+            complaint.affected_partner_count = len(lines.mapped(
+                lambda line: (line.picking_partner_id or line.move_id.partner_id).commercial_partner_id
+            ))
+            complaint.affected_qty = sum(lines.mapped("quantity_product_uom"))
+
+    @api.depends("lot_id", "product_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_containment_quant_ids(self):
+        for complaint in self:
+            scope = complaint._qms_containment_scope()
+            quants = self._qms_visible("stock.quant", scope and [
+                *scope, ("location_id.usage", "=", "internal"), ("quantity", ">", 0),
+            ], order="location_id, id")
+            complaint.containment_quant_ids = quants
+            complaint.containment_stock_qty = sum(quants.mapped("quantity"))
+
+    @api.depends("lot_id", "product_id")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_containment_move_ids(self):
+        for complaint in self:
+            product = complaint.lot_id.product_id or complaint.product_id
+            domain = None
+            if product:
+                domain = [
+                    ("product_id", "=", product.id), ("state", "not in", ("draft", "done", "cancel")),
+                    ("location_dest_id.usage", "=", "customer"),
+                ]
+                if complaint.lot_id:
+                    domain += ["|", ("move_line_ids.lot_id", "=", complaint.lot_id.id),
+                               ("state", "in", ("confirmed", "waiting", "partially_available"))]
+            complaint.containment_move_ids = self._qms_visible("stock.move", domain, order="date, id")
+
+    def action_quarantine(self):
+        """Contain the stock on hand of the lot (without a lot, of the product), procedure 5.9.5
+        and 8D D3: one internal transfer per location that holds it, to the quarantine location
+        of its warehouse (made on first use), created with Odoo's stock operations and reserved
+        on exactly that stock; the warehouse moves the goods and validates it, so that inventory
+        always says where the goods really are. The open transfers that had reserved the stock
+        release it first and reserve other stock if there is some; the salespeople of the other
+        customers who received it, or wait for it, get a to-do."""
+        self._qms_ensure_one()
+        self._qms_check_role(
+            ["qms_customer_process.group_qms_quality"], self.env._("Only quality quarantines the stock of a complaint."),
+        )
+        self._qms_check_states(("new", "acknowledged", "investigating", "proposed", "confirmed"))
+        if self._qms_containment_scope() is None:
+            raise UserError(self.env._("Set the lot or the product of %s before quarantining its stock.", self.name))
+        # Two quarantines of one complaint are taken one after the other.
+        self.env.cr.execute(SQL("SELECT id FROM qms_customer_complaint WHERE id = %s FOR NO KEY UPDATE", self.id))
+        # sudo: quality reads its complaint's transfers, warehouse rights or not.
+        pending = self.sudo().quarantine_picking_ids.filtered(lambda picking: picking.state not in ("done", "cancel"))
+        if pending:
+            raise UserError(self.env._(
+                "The quarantine transfers %(transfers)s of %(complaint)s are still open: the warehouse validates "
+                "or cancels them before more stock is quarantined.",
+                transfers=", ".join(pending.mapped("name")), complaint=self.name,
+            ))
+        # Who is to be told: the customers who received it or wait for it, before the quarantine
+        # releases their reservations.
+        recipients = self._qms_affected_salespeople()
+        # sudo: quality orders the containment (procedure 5.9.5, 8D D3) without warehouse rights;
+        # the warehouse carries it out by validating the transfers.
+        pickings, released = self.sudo()._qms_create_quarantine_transfers()
+        self._qms_write_transition({
+            "quarantine_picking_ids": [Command.link(picking.id) for picking in pickings],
+            "quarantined_by_id": self.env.user.id,
+            "date_quarantined": fields.Datetime.now(),
+        })
+        items = Markup().join(
+            Markup("<li>%s</li>") % self.env._(
+                "%(transfer)s: %(qty)s %(uom)s from %(location)s to %(quarantine)s",
+                transfer=picking.name, qty=sum(picking.move_ids.mapped("product_uom_qty")),
+                uom=picking.move_ids[:1].product_uom.name, location=picking.location_id.complete_name,
+                quarantine=picking.location_dest_id.complete_name,
+            )
+            for picking in pickings
+        )
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("Stock quarantined, waiting for the warehouse to move it:"), items,
+        )
+        if released:
+            body += Markup("<p>%s</p>") % self.env._(
+                "These transfers released the stock they had reserved: %s", ", ".join(released.mapped("display_name")),
+            )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._qms_notify_affected_salespeople(*recipients)
+        return True
+
+    def _qms_create_quarantine_transfers(self):
+        """The quarantine transfers of the complaint's company's stock, one per location that
+        holds it (called as superuser by action_quarantine, after its checks). Returns the
+        transfers and the other transfers whose reservation of that stock was released."""
+        self.ensure_one()
+        Quant, MoveLine = self.env["stock.quant"], self.env["stock.move.line"]
+        base = [
+            *self._qms_containment_scope(), ("company_id", "=", self.company_id.id),
+            ("location_id.usage", "=", "internal"), ("location_id.qms_quarantine", "=", False),
+        ]
+        quants = Quant.search([*base, ("quantity", ">", 0)])
+        if not quants:
+            raise UserError(self.env._("No stock of %s is on hand to quarantine.", (self.lot_id or self.product_id).display_name))
+        # The open transfers (deliveries above all) that reserved this stock release it.
+        held = MoveLine.search([
+            *base, ("state", "not in", ("done", "cancel")), ("picked", "=", False), ("quantity", ">", 0),
+            ("location_id", "in", quants.location_id.ids),
+        ])
+        released_moves = held.move_id
+        released_moves._do_unreserve()
+        by_location = defaultdict(list)
+        for quant in quants:
+            available = quant.quantity - quant.reserved_quantity
+            if float_compare(available, 0, precision_rounding=quant.product_id.uom_id.rounding) > 0:
+                by_location[quant.location_id].append((quant, available))
+        if not by_location:
+            raise UserError(self.env._(
+                "The stock of %s on hand is being picked for other transfers: nothing is left to quarantine.",
+                (self.lot_id or self.product_id).display_name,
+            ))
+        pickings = self.env["stock.picking"]
+        for location, available in by_location.items():
+            warehouse = location.warehouse_id or self.env["stock.warehouse"].search(
+                [("company_id", "=", self.company_id.id)], limit=1,
+            )
+            quarantine = self._qms_quarantine_location(warehouse)
+            product = available[0][0].product_id
+            picking = pickings.create({
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": location.id,
+                "location_dest_id": quarantine.id,
+                "company_id": self.company_id.id,
+                "origin": self.name,
+                "move_ids": [Command.create({
+                    "name": self.env._("Quarantine of %(what)s (%(complaint)s)",
+                                       what=(self.lot_id or product).display_name, complaint=self.name),
+                    "product_id": product.id,
+                    "product_uom": product.uom_id.id,
+                    "product_uom_qty": sum(quantity for _quant, quantity in available),
+                    "location_id": location.id,
+                    "location_dest_id": quarantine.id,
+                    "company_id": self.company_id.id,
+                })],
+            })
+            move = picking.move_ids
+            move._action_confirm()
+            # Reserved on exactly the quants of this location (not on those of its sub-locations,
+            # which get their own transfer), as the detailed operations of the transfer would: what
+            # the confirmation reserved by itself (the operation type may reserve at once) goes back.
+            move._do_unreserve()
+            MoveLine.create([{
+                "move_id": move.id, "picking_id": picking.id, "quant_id": quant.id, "quantity": quantity,
+                "product_uom_id": product.uom_id.id, "location_dest_id": quarantine.id,
+            } for quant, quantity in available])
+            pickings |= picking
+        released_moves._action_assign()
+        return pickings, released_moves.picking_id
+
+    @api.model
+    def _qms_quarantine_location(self, warehouse):
+        """The warehouse's quarantine location (an internal location outside its stock location,
+        so that deliveries never reserve from it), made on first use."""
+        Location = self.env["stock.location"].sudo()
+        location = Location.search([
+            ("qms_quarantine", "=", True), ("warehouse_id", "=", warehouse.id), ("usage", "=", "internal"),
+        ], limit=1)
+        if not location:
+            # sudo: quality orders the quarantine; its location is made once per warehouse.
+            location = Location.create({
+                "name": self.with_context(lang=warehouse.company_id.partner_id.lang or "en_US").env._("Quarantine"),
+                "usage": "internal",
+                "location_id": warehouse.view_location_id.id,
+                "company_id": warehouse.company_id.id,
+                "qms_quarantine": True,
+            })
+        return location
+
+    def _qms_affected_salespeople(self):
+        """The other customers who received the lot (or the product in the window) or have an
+        open delivery of it, with their salespeople: ({(customer, salesperson): references},
+        {(customer, salesperson): references})."""
+        self.ensure_one()
+        received, waiting = defaultdict(set), defaultdict(set)
+        # sudo: of the deliveries the user may see, who sold them (quality has no sales rights).
+        for line in self.affected_move_line_ids.sudo():
+            partner = (line.picking_partner_id or line.move_id.partner_id).commercial_partner_id
+            user = line.move_id.sale_line_id.order_id.user_id or partner.user_id
+            received[partner, user].add(line.picking_id.name or line.reference)
+        for move in self.containment_move_ids.sudo():
+            partner = (move.picking_id.partner_id or move.partner_id).commercial_partner_id
+            user = move.sale_line_id.order_id.user_id or partner.user_id
+            waiting[partner, user].add(move.picking_id.name or move.reference)
+        return received, waiting
+
+    def _qms_notify_affected_salespeople(self, received, waiting):
+        """A to-do for the salesperson of each other customer who received the lot or waits for
+        it (``_qms_affected_salespeople``), on that customer, in the salesperson's language; none
+        twice."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        keys = [key for key in {**received, **waiting} if key[0] and key[0] != customer and key[1]]
+        if not keys:
+            return
+        what = (self.lot_id or self.product_id).display_name
+        Activity = self.env["mail.activity"].sudo()
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        summaries = {
+            user: self.with_context(lang=user.lang).env._("%(what)s under containment (%(complaint)s)",
+                                                           what=what, complaint=self.name)
+            for user in {user for _partner, user in keys}
+        }
+        existing = {
+            (activity["res_id"], activity["user_id"][0], activity["summary"])
+            for activity in Activity.search_read([
+                ("res_model", "=", "res.partner"), ("res_id", "in", [partner.id for partner, _user in keys]),
+                ("summary", "in", list(summaries.values())),
+            ], ["res_id", "user_id", "summary"])
+        }
+        vals_list = []
+        for partner, user in keys:
+            if (partner.id, user.id, summaries[user]) in existing:
+                continue
+            env = self.with_context(lang=user.lang).env
+            notes = []
+            if received.get((partner, user)):
+                notes.append(env._("%(customer)s received %(what)s: %(deliveries)s.", customer=partner.display_name,
+                                   what=what, deliveries=", ".join(sorted(received[partner, user]))))
+            if waiting.get((partner, user)):
+                notes.append(env._("%(customer)s waits for these deliveries of it: %(deliveries)s.",
+                                   customer=partner.display_name,
+                                   deliveries=", ".join(sorted(waiting[partner, user]))))
+            notes.append(env._("Complaint %(complaint)s: %(subject)s. Tell the customer and agree what to do with it.",
+                               complaint=self.name, subject=self.subject))
+            vals_list.append({
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": partner.id,
+                "activity_type_id": todo.id,
+                "user_id": user.id,
+                "summary": summaries[user],
+                "note": Markup("<br/>").join(notes),
+                "date_deadline": fields.Date.context_today(self),
+            })
+        # sudo: the procedure has quality tell sales (8D D3); quality need not edit customers.
+        Activity.create(vals_list)
+
+    def _qms_containment_summary(self):
+        """What the D3 section of the forms prints: the customers who received the lot, the
+        transfers to quarantine, who ordered them and when."""
+        self.ensure_one()
+        customers = {}
+        for line in self.affected_move_line_ids:
+            partner = (line.picking_partner_id or line.move_id.partner_id).commercial_partner_id
+            row = customers.setdefault(partner, {"partner": partner, "deliveries": set(), "qty": 0.0})
+            row["deliveries"].add(line.picking_id.id or line.move_id.id)
+            row["qty"] += line.quantity_product_uom
+        # sudo: whoever may read the complaint reads what was contained, warehouse rights or not.
+        pickings = self.sudo().quarantine_picking_ids.sorted("id")
+        return {
+            "customers": sorted(customers.values(), key=lambda row: (-row["qty"], row["partner"].display_name or "")),
+            "uom": (self.lot_id.product_id or self.product_id).uom_id.name,
+            "transfers": [{
+                "picking": picking,
+                "source": picking.location_id.complete_name,
+                "destination": picking.location_dest_id.complete_name,
+                "qty": sum(picking.move_ids.mapped("product_uom_qty")),
+                "state": dict(picking._fields["state"]._description_selection(self.env)).get(picking.state),
+                "date_done": picking.date_done,
+            } for picking in pickings],
+        }

@@ -14,3 +14,7 @@ from . import test_quality_investigation
 from . import test_workflow_integrity
 from . import test_bad_input
 from . import test_multi_company
+from . import test_containment
+from . import test_customer_kpi
+from . import test_management_review
+from . import test_department_reviews
