@@ -379,13 +379,18 @@ class TestSampleReference(SampleCase):
         self.assertFalse(order.order_line.qms_sample_id)
         self.assertEqual(order.qms_missing_sample_product_ids, self.product_new)
         self.assertIn("Prototype Motor X", order.qms_sample_warning)
-        # A sample approved by another customer is the product's reference too.
-        general = self._sample(user=self.salesman2, partner_id=self.customer2.id)
-        self._sent(general).action_customer_approve()
+        # A sample another customer approved is never this customer's reference.
+        other = self._sample(user=self.salesman2, partner_id=self.customer2.id)
+        self._sent(other).action_customer_approve()
         order.invalidate_recordset()
         order.order_line.invalidate_recordset()
-        self.assertEqual(order.order_line.qms_sample_id, general)
-        # The customer's own approved sample wins.
+        self.assertFalse(order.order_line.qms_sample_id)
+        self.assertFalse(order.qms_sample_ids)
+        self.assertEqual(order.qms_missing_sample_product_ids, self.product_new)
+        self.assertIn("Prototype Motor X", order.qms_sample_warning)
+        self.assertFalse(other._qms_sale_lines())
+        self.assertEqual(other.sale_line_count, 0)
+        # The customer's own approved sample is.
         own = self._sent(self._sample())
         own.action_customer_approve()
         order.invalidate_recordset()
@@ -401,6 +406,22 @@ class TestSampleReference(SampleCase):
         regular = self._order()
         self.assertFalse(regular.order_line.qms_sample_id)
         self.assertFalse(regular.qms_sample_warning, "a regular order needs no sample")
+
+    def test_sample_of_the_customers_contact_is_the_customers(self):
+        """The reference is per commercial entity: a sample a buyer of the customer approved is
+        the company's; one approved by another company's buyer is not."""
+        self.customer.is_company = True
+        buyer = self.env["res.partner"].create({"name": "Li Wei", "parent_id": self.customer.id})
+        other_buyer = self.env["res.partner"].create({"name": "Wang Fang", "parent_id": self.customer2.id})
+        self._sent(self._sample(user=self.salesman2, partner_id=other_buyer.id)).action_customer_approve()
+        order = self._special_order()
+        self.assertFalse(order.order_line.qms_sample_id)
+        own = self._sent(self._sample(partner_id=buyer.id))
+        own.action_customer_approve()
+        order.invalidate_recordset()
+        order.order_line.invalidate_recordset()
+        self.assertEqual(order.order_line.qms_sample_id, own)
+        self.assertEqual(order.qms_sample_ids, own)
 
     def test_product_links_to_approved_samples(self):
         template = self.product_new.product_tmpl_id
