@@ -6,6 +6,7 @@ from . import test_corrective_action
 from . import test_sample_request
 from . import test_satisfaction_grade
 from . import test_satisfaction_survey
+from . import test_satisfaction_questionnaire
 from . import test_satisfaction_analysis
 from . import test_satisfaction_security
 from . import test_record_integrity
