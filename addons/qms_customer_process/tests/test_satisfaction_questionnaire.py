@@ -1,4 +1,7 @@
+import importlib.util
+
 from odoo import Command
+from odoo.modules.module import get_module_path
 from odoo.tests import HttpCase, tagged
 
 from .common import load_chinese
@@ -101,3 +104,41 @@ class TestSatisfactionEndPage(HttpCase, SatisfactionCase):
         html = self._done_page(quiz, user_input)
         self.assertIn("You scored", html)
         self.assertIn("failed the test", html)
+
+
+@tagged("post_install", "-at_install")
+class TestSatisfactionScoresMigration(SatisfactionCase):
+    """migrations/18.0.3.0.0/post-satisfaction-scores.py on a database still holding 18.0.2's values."""
+
+    def _migrate(self):
+        path = get_module_path("qms_customer_process")
+        spec = importlib.util.spec_from_file_location(
+            "qms_post_satisfaction_scores", f"{path}/migrations/18.0.3.0.0/post-satisfaction-scores.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        self.env.flush_all()
+        module.migrate(self.env.cr, "18.0.2.0.0")
+        self.env.invalidate_all()
+
+    def test_shipped_values_move_adapted_ones_stay(self):
+        old = {100: 100, 85: 80, 70: 60, 60: 40, 40: 20}
+        answers = self.questionnaire.question_and_page_ids.suggested_answer_ids.filtered(lambda a: a.answer_score)
+        for answer in answers:
+            answer.answer_score = old[answer.answer_score]
+        adapted = self._answer(self.questions["price"], 60)  # 18.0.2's 一般 on price, set to 65 by its administrator
+        adapted.answer_score = 65
+        self.questionnaire.scoring_success_min = 75
+        closed = self._campaign(self.customer_a, date_start="2025-01-01", date_end="2025-06-30", dimension_threshold=60)
+        closed.state = "closed"
+        self.campaign.dimension_threshold = 60
+        self._migrate()
+        self.assertEqual(adapted.answer_score, 65, "a value the administrator changed is kept")
+        for answer in answers - adapted:
+            self.assertIn(answer.answer_score, LEVELS.values())
+        self.assertEqual(self.questionnaire.scoring_success_min, 0)
+        self.assertEqual(self.campaign.dimension_threshold, 65)
+        self.assertEqual(closed.dimension_threshold, 60, "a closed campaign keeps what it was run with")
+        # Run twice: nothing moves again.
+        self._migrate()
+        self.assertEqual(adapted.answer_score, 65)
+        self.assertEqual(sorted(set((answers - adapted).mapped("answer_score"))), [40, 60, 70, 85, 100])
