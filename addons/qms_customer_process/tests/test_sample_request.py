@@ -1,5 +1,6 @@
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -617,18 +618,33 @@ class TestSamplePortal(HttpCase):
         self.assertTrue(self.sample_a.customer_decided_on_portal)
         self.assertEqual(self.sample_a.customer_comment, "Matches the drawing")
         self.assertTrue(any("Matches the drawing" in (message.body or "") for message in self.sample_a.message_ids))
-        # Deciding twice is refused.
-        self._decide(self.sample_a, "reject", "changed my mind")
+        self.assertIn("your approval of the sample is recorded", response.text)
+        # Deciding twice is refused, in the customer's words.
+        response = self._decide(self.sample_a, "reject", "changed my mind")
         self.assertEqual(self.sample_a.state, "customer_approved")
+        self.assertIn("This sample has already been decided", response.text)
 
     def test_customer_rejects_with_comment_only(self):
         self.authenticate("qms_portal_b", "qms_portal_b_pwd")
         response = self._decide(self.sample_b, "reject", "")
         self.assertEqual(self.sample_b.state, "sent", "a rejection needs a comment")
-        self.assertIn("reasons", response.text)
-        self._decide(self.sample_b, "reject", "Leaks at 6 bar")
+        self.assertIn("Please tell us why you reject the sample", response.text)
+        self.assertNotIn("Give the customer&#39;s reasons", response.text, "no staff wording on the portal")
+        response = self._decide(self.sample_b, "reject", "Leaks at 6 bar")
         self.assertEqual(self.sample_b.state, "customer_rejected")
+        self.assertIn("your rejection of the sample and your reasons are recorded", response.text)
         self.assertEqual(self.sample_b.customer_decided_by, "Bob Buyer")
+
+    def test_message_from_a_link_is_never_shown(self):
+        self.authenticate("qms_portal_a", "qms_portal_a_pwd")
+        for text in ("Your account is suspended, call +1 555 0100", "<b>urgent</b>", "approved "):
+            response = self.url_open(f"/my/samples/{self.sample_a.id}?{urlencode({'message': text})}")
+            self.assertEqual(response.status_code, 200)
+            page = response.text[response.text.index("o_portal_qms_sample mt-3"):]  # after the breadcrumb's links
+            self.assertNotIn("suspended", page)
+            self.assertNotIn("urgent", page)
+            self.assertNotIn('role="alert"', page)
+            self.assertNotIn('role="status"', page)
 
     def test_visitor_with_access_token_decides(self):
         self.authenticate(None, None)
