@@ -38,6 +38,7 @@
         "data/qms_satisfaction_grade_data.xml",
         "data/qms_satisfaction_dimension_data.xml",
         "data/qms_satisfaction_survey_data.xml",
+        "views/survey_templates.xml",
         "views/qms_satisfaction_grade_views.xml",
         "views/qms_satisfaction_dimension_views.xml",
         "views/qms_satisfaction_campaign_views.xml",

@@ -9,6 +9,10 @@ from odoo.http import request
 
 from ..models.qms_customer_complaint import SUBJECT_SIZE
 
+# What the sample page may say after a decision (?message=): fixed codes, each with its wording in
+# the template, so that no text from a link is ever shown to the customer.
+SAMPLE_MESSAGES = ("approved", "rejected", "already_decided", "reason_required", "not_recorded")
+
 
 class SampleCustomerPortal(CustomerPortal):
 
@@ -58,7 +62,7 @@ class SampleCustomerPortal(CustomerPortal):
         values = {
             "sample": sample_sudo,
             "page_name": "qms_sample",
-            "message": message,
+            "message": message if message in SAMPLE_MESSAGES else None,
             "report_type": "html",
         }
         values = self._get_page_view_values(sample_sudo, access_token, values, "my_qms_samples_history", False)
@@ -77,6 +81,8 @@ class SampleCustomerPortal(CustomerPortal):
         sample = sample_sudo.with_user(request.env.user).sudo()
         if decision not in ("approve", "reject"):
             return request.redirect(url)
+        separator = "&" if "?" in url else "?"
+        state_before = sample_sudo.state
         try:
             # The request is committed even though the refusal is shown as a message: the
             # savepoint leaves nothing of a refused decision behind.
@@ -85,10 +91,17 @@ class SampleCustomerPortal(CustomerPortal):
                     sample.action_customer_approve(comment=comment or "")
                 else:
                     sample.action_customer_reject(comment=comment or "")
-        except UserError as error:
-            separator = "&" if "?" in url else "?"
-            return request.redirect(f"{url}{separator}{urlencode({'message': error.args[0]})}")
-        return request.redirect(url)
+        except UserError:
+            # The page says why in the customer's words: a fixed code, never the staff's message.
+            if state_before != "sent":
+                code = "already_decided"
+            elif decision == "reject" and not (comment or "").strip():
+                code = "reason_required"
+            else:
+                code = "not_recorded"
+            return request.redirect(f"{url}{separator}{urlencode({'message': code})}")
+        done = "approved" if decision == "approve" else "rejected"
+        return request.redirect(f"{url}{separator}{urlencode({'message': done})}")
 
 COMPLAINT_TYPES = ("quality", "delivery", "service", "documentation", "other")
 

@@ -22,6 +22,7 @@ from . import qms_satisfaction_dimension
 from . import qms_satisfaction_campaign
 from . import qms_satisfaction_survey
 from . import qms_satisfaction_score
+from . import survey_survey
 from . import survey_question
 from . import survey_user_input
 from . import qms_complaint_deadline

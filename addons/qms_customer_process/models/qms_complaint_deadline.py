@@ -29,6 +29,13 @@ class QmsComplaintDeadline(models.Model):
         "within this many days before it.",
     )
 
+    @api.depends("severity", "company_id.name")
+    def _compute_display_name(self):
+        labels = dict(self._fields["severity"]._description_selection(self.env))
+        for deadline in self:
+            name = self.env._("%s complaints", labels.get(deadline.severity, ""))
+            deadline.display_name = f"{name} ({deadline.company_id.name})" if deadline.company_id else name
+
     # The constraint is the unique index made in _auto_init: a plain unique(severity, company_id)
     # lets two shared deadlines (company_id empty, NULLs are distinct) exist for one severity.
     _sql_constraints = [

@@ -63,6 +63,14 @@ class QmsContractReviewLine(models.Model):
         string="My Department", compute="_compute_is_my_department", search="_search_is_my_department",
     )
 
+    @api.depends("order_id.name", "role_id.name", "revision")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(order)s – %(department)s (revision %(revision)s)",
+                order=line.order_id.name, department=line.role_id.name, revision=line.revision,
+            )
+
     @api.depends("revision", "order_id.qms_review_revision")
     def _compute_is_current(self):
         for line in self:

@@ -38,6 +38,14 @@ class QmsCustomerRequirement(models.Model):
         "order becomes a special contract.",
     )
 
+    @api.depends("order_id.name", "kind", "topic")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        topics = dict(self._fields["topic"]._description_selection(self.env))
+        for requirement in self:
+            what = topics.get(requirement.topic) or kinds.get(requirement.kind, "")
+            requirement.display_name = f"{requirement.order_id.name} – {what}" if requirement.order_id else what
+
     @api.model_create_multi
     def create(self, vals_list):
         requirements = super().create(vals_list)

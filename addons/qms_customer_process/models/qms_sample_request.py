@@ -527,8 +527,9 @@ class QmsSampleRequest(models.Model):
 
     @api.model
     def _qms_approved_samples(self, products, companies):
-        """{(company id, product id, commercial partner id or False): latest approved sample}: per
-        customer, and for the product in general (key with False)."""
+        """{(company id, product id, commercial partner id): latest approved sample}. A sample is
+        the reference of its own customer's orders only: another customer's approval says nothing
+        of what this customer accepted."""
         if not products:
             return {}
         # sudo: an approved sample is the reference of later orders (procedure step 7); whoever
@@ -543,7 +544,6 @@ class QmsSampleRequest(models.Model):
                                              rl.request_id.id)):
             request = line.request_id
             result[(request.company_id.id, line.product_id.id, request.commercial_partner_id.id)] = request
-            result[(request.company_id.id, line.product_id.id, False)] = request
         return result
 
     def _get_report_base_filename(self):

@@ -42,7 +42,7 @@ class QmsSatisfactionCampaign(models.Model):
         help="An answered survey whose grade is below this one is a dissatisfied customer and gets a follow-up.",
     )
     dimension_threshold = fields.Float(
-        default=60.0,
+        default=65.0,
         help="A dimension scored below this is a dissatisfied item and gets a follow-up, whatever the overall grade.",
     )
     follow_up_days = fields.Integer(string="Follow-up Delay (days)", default=30)

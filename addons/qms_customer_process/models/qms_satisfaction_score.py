@@ -39,6 +39,11 @@ class QmsSatisfactionScore(models.Model):
         ("score_range", "CHECK(score >= 0 AND score <= 100)", "A satisfaction score must be between 0 and 100."),
     ]
 
+    @api.depends("survey_id.name", "dimension_id.name")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.survey_id.name} – {line.dimension_id.name or line.question_id.title or ''}"
+
     @api.constrains("score")
     def _check_score(self):
         for line in self:

@@ -43,7 +43,7 @@ class SaleOrderLine(models.Model):
     # Samples (procedure step 7): the approved sample a line refers to.
     qms_sample_id = fields.Many2one(
         "qms.sample.request", string="Approved Sample", compute="_compute_qms_sample_id",
-        help="The latest sample of the product the customer approved, or else the latest approved sample of the product.",
+        help="The latest sample of the product that this customer (its commercial entity) approved.",
     )
 
     @api.depends("product_id", "order_id.partner_id", "order_id.company_id")
@@ -54,4 +54,4 @@ class SaleOrderLine(models.Model):
             company = line.order_id.company_id.id
             partner = line.order_id.partner_id.commercial_partner_id.id
             product = line.product_id.id
-            line.qms_sample_id = samples.get((company, product, partner)) or samples.get((company, product, False))
+            line.qms_sample_id = samples.get((company, product, partner))

@@ -6,6 +6,9 @@ from . import test_corrective_action
 from . import test_sample_request
 from . import test_satisfaction_grade
 from . import test_satisfaction_survey
+from . import test_satisfaction_questionnaire
+from . import test_display_names
+from . import test_department_reviews
 from . import test_satisfaction_analysis
 from . import test_satisfaction_security
 from . import test_record_integrity

@@ -3,7 +3,8 @@ from odoo import Command, fields
 from .common import QmsCase
 
 DIMENSIONS = ["quality", "delivery", "service", "price", "communication", "overall"]
-LEVELS = {100: 5, 80: 4, 60: 3, 40: 2, 20: 1}
+# The score of each level of the shipped questionnaire, inside the grade band of the same name.
+LEVELS = {"very_satisfied": 100, "satisfied": 85, "neutral": 70, "dissatisfied": 60, "very_dissatisfied": 40}
 
 
 class SatisfactionCase(QmsCase):
@@ -48,7 +49,9 @@ class SatisfactionCase(QmsCase):
         return (campaign or self.campaign).survey_ids.filtered(lambda survey: survey.partner_id == partner)
 
     def _answer(self, question, score):
-        return question.suggested_answer_ids.filtered(lambda answer: answer.answer_score == score)
+        answer = question.suggested_answer_ids.filtered(lambda answer: answer.answer_score == score)
+        self.assertEqual(len(answer), 1, f"the questionnaire has no single answer scored {score}: {LEVELS}")
+        return answer
 
     def _answer_online(self, survey, scores, comment=None):
         """Answer like the customer on the survey page: the survey app's own methods."""

@@ -324,7 +324,7 @@ class TestSurveyArguments(SatisfactionCase):
     def setUp(self):
         super().setUp()
         self.survey = self._survey(self.customer_a)
-        self.answers = [self._answer(self.questions[code], 80).id for code in DIMENSIONS]
+        self.answers = [self._answer(self.questions[code], 85).id for code in DIMENSIONS]
 
     def _assert_unregistered(self, survey):
         self.assertEqual(survey.state, "draft")
@@ -357,13 +357,13 @@ class TestSurveyArguments(SatisfactionCase):
             self.campaign.survey_ids.with_user(self.salesman).register_paper_answers(self.answers)
         survey.register_paper_answers(self.answers, comments="Fine")
         self.assertEqual(self.survey.state, "answered")
-        self.assertEqual(self.survey.score, 80)
+        self.assertEqual(self.survey.score, 85)
 
     def test_batches_are_checked_first(self):
         first, second = self.survey, self._survey(self.customer_b)
         for code in DIMENSIONS:
             line = first.score_ids.filtered(lambda line, code=code: line.question_id == self.questions[code])
-            line.answer_id = self._answer(self.questions[code], 80)
+            line.answer_id = self._answer(self.questions[code], 85)
         with self.assertRaisesRegex(UserError, "Choose an answer for every question of the paper form"):
             (first | second).action_register_paper()
         self.assertEqual(first.state, "draft")

@@ -446,6 +446,16 @@ class TestComplaintPortal(HttpCase):
         self.assertNotIn("B&#39;s own complaint", response.text)
         self.assertNotIn("B's own complaint", response.text)
 
+    def test_home_tiles_have_their_icons(self):
+        self._login("a")
+        home = self.url_open("/my/home").text
+        for icon in ("portal-complaint.svg", "portal-sample.svg"):
+            url = f"/qms_customer_process/static/src/img/{icon}"
+            self.assertIn(url, home)
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(b"<svg", response.content)
+
     def test_other_customers_order_refused(self):
         self._login("a")
         count = self.env["qms.customer.complaint"].search_count([])

@@ -314,8 +314,8 @@ class TestCompanyLookups(MultiCompanyCase):
         self.assertEqual(Role._qms_find("quality", self.company_b), quality_b)
         self.assertEqual(Role._qms_find("quality", self.company_a), self.roles["quality"], "B's quality is never A's")
         self.assertEqual(Role._qms_find("sales", self.company_b), self.roles["sales"], "the shared one otherwise")
-        # Quality 20, delivery 20, service 20: quality, production and sales follow up.
-        scores = [20, 20, 20, 100, 100, 100]
+        # Quality, delivery and service 非常不满意 (40): quality, production and sales follow up.
+        scores = [40, 40, 40, 100, 100, 100]
         self._answer_paper(self.survey_b, scores)
         self.assertEqual(self.survey_b.corrective_action_ids.department_id,
                          quality_b | production_b | self.roles["sales"])

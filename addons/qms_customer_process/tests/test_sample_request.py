@@ -1,5 +1,6 @@
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -379,13 +380,18 @@ class TestSampleReference(SampleCase):
         self.assertFalse(order.order_line.qms_sample_id)
         self.assertEqual(order.qms_missing_sample_product_ids, self.product_new)
         self.assertIn("Prototype Motor X", order.qms_sample_warning)
-        # A sample approved by another customer is the product's reference too.
-        general = self._sample(user=self.salesman2, partner_id=self.customer2.id)
-        self._sent(general).action_customer_approve()
+        # A sample another customer approved is never this customer's reference.
+        other = self._sample(user=self.salesman2, partner_id=self.customer2.id)
+        self._sent(other).action_customer_approve()
         order.invalidate_recordset()
         order.order_line.invalidate_recordset()
-        self.assertEqual(order.order_line.qms_sample_id, general)
-        # The customer's own approved sample wins.
+        self.assertFalse(order.order_line.qms_sample_id)
+        self.assertFalse(order.qms_sample_ids)
+        self.assertEqual(order.qms_missing_sample_product_ids, self.product_new)
+        self.assertIn("Prototype Motor X", order.qms_sample_warning)
+        self.assertFalse(other._qms_sale_lines())
+        self.assertEqual(other.sale_line_count, 0)
+        # The customer's own approved sample is.
         own = self._sent(self._sample())
         own.action_customer_approve()
         order.invalidate_recordset()
@@ -401,6 +407,22 @@ class TestSampleReference(SampleCase):
         regular = self._order()
         self.assertFalse(regular.order_line.qms_sample_id)
         self.assertFalse(regular.qms_sample_warning, "a regular order needs no sample")
+
+    def test_sample_of_the_customers_contact_is_the_customers(self):
+        """The reference is per commercial entity: a sample a buyer of the customer approved is
+        the company's; one approved by another company's buyer is not."""
+        self.customer.is_company = True
+        buyer = self.env["res.partner"].create({"name": "Li Wei", "parent_id": self.customer.id})
+        other_buyer = self.env["res.partner"].create({"name": "Wang Fang", "parent_id": self.customer2.id})
+        self._sent(self._sample(user=self.salesman2, partner_id=other_buyer.id)).action_customer_approve()
+        order = self._special_order()
+        self.assertFalse(order.order_line.qms_sample_id)
+        own = self._sent(self._sample(partner_id=buyer.id))
+        own.action_customer_approve()
+        order.invalidate_recordset()
+        order.order_line.invalidate_recordset()
+        self.assertEqual(order.order_line.qms_sample_id, own)
+        self.assertEqual(order.qms_sample_ids, own)
 
     def test_product_links_to_approved_samples(self):
         template = self.product_new.product_tmpl_id
@@ -596,18 +618,33 @@ class TestSamplePortal(HttpCase):
         self.assertTrue(self.sample_a.customer_decided_on_portal)
         self.assertEqual(self.sample_a.customer_comment, "Matches the drawing")
         self.assertTrue(any("Matches the drawing" in (message.body or "") for message in self.sample_a.message_ids))
-        # Deciding twice is refused.
-        self._decide(self.sample_a, "reject", "changed my mind")
+        self.assertIn("your approval of the sample is recorded", response.text)
+        # Deciding twice is refused, in the customer's words.
+        response = self._decide(self.sample_a, "reject", "changed my mind")
         self.assertEqual(self.sample_a.state, "customer_approved")
+        self.assertIn("This sample has already been decided", response.text)
 
     def test_customer_rejects_with_comment_only(self):
         self.authenticate("qms_portal_b", "qms_portal_b_pwd")
         response = self._decide(self.sample_b, "reject", "")
         self.assertEqual(self.sample_b.state, "sent", "a rejection needs a comment")
-        self.assertIn("reasons", response.text)
-        self._decide(self.sample_b, "reject", "Leaks at 6 bar")
+        self.assertIn("Please tell us why you reject the sample", response.text)
+        self.assertNotIn("Give the customer&#39;s reasons", response.text, "no staff wording on the portal")
+        response = self._decide(self.sample_b, "reject", "Leaks at 6 bar")
         self.assertEqual(self.sample_b.state, "customer_rejected")
+        self.assertIn("your rejection of the sample and your reasons are recorded", response.text)
         self.assertEqual(self.sample_b.customer_decided_by, "Bob Buyer")
+
+    def test_message_from_a_link_is_never_shown(self):
+        self.authenticate("qms_portal_a", "qms_portal_a_pwd")
+        for text in ("Your account is suspended, call +1 555 0100", "<b>urgent</b>", "approved "):
+            response = self.url_open(f"/my/samples/{self.sample_a.id}?{urlencode({'message': text})}")
+            self.assertEqual(response.status_code, 200)
+            page = response.text[response.text.index("o_portal_qms_sample mt-3"):]  # after the breadcrumb's links
+            self.assertNotIn("suspended", page)
+            self.assertNotIn("urgent", page)
+            self.assertNotIn('role="alert"', page)
+            self.assertNotIn('role="status"', page)
 
     def test_visitor_with_access_token_decides(self):
         self.authenticate(None, None)

@@ -11,14 +11,14 @@ REPORT = "qms_customer_process.action_report_satisfaction_analysis"
 class AnalysisData(SatisfactionCase):
     """A hand-computed data set.
 
-    Previous campaign (2029): A answers 80 everywhere; B is sent and does not answer.
+    Previous campaign (2029): A answers 满意 (85) everywhere; B is sent and does not answer.
     Current campaign (2030-H1): A answers 100 everywhere (100, 非常满意); B answers
-    80 x5 and 60 for overall (76.67, 满意); C returns a paper form with 60 everywhere
+    85 x5 and 70 for overall (82.5, 满意); C returns a paper form with 60 everywhere
     (60, 不太满意: followed up); D is sent and does not answer.
-    Sent 4, answered 3, response rate 75.0 %, average (100 + 76.67 + 60) / 3 = 78.89;
-    quality (100 + 80 + 60) / 3 = 80.00; overall (100 + 60 + 60) / 3 = 73.33;
+    Sent 4, answered 3, response rate 75.0 %, average (100 + 82.5 + 60) / 3 = 80.83;
+    quality (100 + 85 + 60) / 3 = 81.67; overall (100 + 70 + 60) / 3 = 76.67;
     grades: 非常满意 1, 满意 1, 一般 0, 不太满意 1, 非常不满意 0 (33.3 % each).
-    Previous: sent 2, answered 1, 50.0 %, average 80.00, 满意 100 %.
+    Previous: sent 2, answered 1, 50.0 %, average 85.00, 满意 100 %.
     """
 
     @classmethod
@@ -33,11 +33,11 @@ class AnalysisData(SatisfactionCase):
 
     def _load(self):
         self.previous.action_send()
-        self._answer_online(self._survey(self.customer_a, self.previous), [80] * 6)
+        self._answer_online(self._survey(self.customer_a, self.previous), [85] * 6)
         for partner in (self.customer_a, self.customer_b, self.customer_d):
             self._survey(partner, self.current).action_send()
         self._answer_online(self._survey(self.customer_a, self.current), [100] * 6)
-        self._answer_online(self._survey(self.customer_b, self.current), [80, 80, 80, 80, 80, 60])
+        self._answer_online(self._survey(self.customer_b, self.current), [85, 85, 85, 85, 85, 70])
         paper = self._survey(self.customer_no_email, self.current)
         self._answer_paper(paper, [60] * 6)
         return paper
@@ -50,11 +50,11 @@ class TestSatisfactionAnalysis(AnalysisData):
         self.assertEqual(current["sent"], 4)
         self.assertEqual(current["answered"], 3)
         self.assertAlmostEqual(current["response_rate"], 75.0)
-        self.assertAlmostEqual(current["average"], 78.89, places=2)
+        self.assertAlmostEqual(current["average"], 80.83, places=2)
         dimensions = {row["dimension"].code: row for row in figures["dimensions"]}
         self.assertEqual(sorted(dimensions), sorted(DIMENSIONS))
-        self.assertAlmostEqual(dimensions["quality"]["average"], 80.0, places=2)
-        self.assertAlmostEqual(dimensions["overall"]["average"], 73.33, places=2)
+        self.assertAlmostEqual(dimensions["quality"]["average"], 81.67, places=2)
+        self.assertAlmostEqual(dimensions["overall"]["average"], 76.67, places=2)
         grades = {row["grade"]: row for row in figures["grades"]}
         expected = {"very_satisfied": 1, "satisfied": 1, "neutral": 0, "dissatisfied": 1, "very_dissatisfied": 0}
         for code, count in expected.items():
@@ -69,11 +69,11 @@ class TestSatisfactionAnalysis(AnalysisData):
         previous = figures["previous"]
         self.assertEqual((previous["sent"], previous["answered"]), (2, 1))
         self.assertAlmostEqual(previous["response_rate"], 50.0)
-        self.assertAlmostEqual(previous["average"], 80.0)
+        self.assertAlmostEqual(previous["average"], 85.0)
         grades = {row["grade"]: row for row in figures["grades"]}
         self.assertAlmostEqual(grades[self.grades["satisfied"]]["previous_percent"], 100.0)
         dimensions = {row["dimension"].code: row for row in figures["dimensions"]}
-        self.assertAlmostEqual(dimensions["quality"]["previous"], 80.0)
+        self.assertAlmostEqual(dimensions["quality"]["previous"], 85.0)
         self.assertEqual(figures["dissatisfied"], paper)
 
     def test_period_figures(self):
@@ -100,7 +100,7 @@ class TestSatisfactionAnalysis(AnalysisData):
         ):
             self.assertIn("Customer Satisfaction Statistical Analysis Report", html)
             self.assertIn('<td class="qms_rate">75.0 %</td>', html)
-            self.assertIn('<td class="qms_average">78.89</td>', html)
+            self.assertIn('<td class="qms_average">80.83</td>', html)
             self.assertIn("Gamma Gears", html)
             self.assertIn("width: 33.3%", html, "the bar of a grade is as wide as its share")
         self.env.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
@@ -134,7 +134,7 @@ class TestSatisfactionAnalysisPdf(HttpCase, AnalysisData):
         analysis = self.env["qms.satisfaction.analysis"].create({"campaign_id": self.current.id})
         _fonts, text = render_pdf(self, REPORT, analysis)
         self.assertIn("Customer Satisfaction Statistical Analysis Report", text)
-        self.assertIn("78.89", text)
+        self.assertIn("80.83", text)
         self.assertIn("Gamma Gears", text)
         load_chinese(self.env, overwrite=True)
         fonts, text = render_pdf(self, REPORT, analysis, lang="zh_CN")

@@ -249,8 +249,8 @@ class TestSatisfactionIntegrity(SatisfactionCase):
         for vals in ({"score": 100.0}, {"dimension_id": survey.score_ids[1].dimension_id.id}, {"survey_id": False}):
             with self.assertRaisesRegex(AccessError, REFUSED):
                 line.with_user(self.sales_manager).write(vals)
-        line.with_user(self.sales_manager).write({"answer_id": self._answer(line.question_id, 80).id})
-        self.assertEqual((line.score, line.answer_id.answer_score), (0.0, 80))
+        line.with_user(self.sales_manager).write({"answer_id": self._answer(line.question_id, 85).id})
+        self.assertEqual((line.score, line.answer_id.answer_score), (0.0, 85))
 
     def test_campaign_state_by_its_buttons(self):
         with self.assertRaisesRegex(AccessError, REFUSED):

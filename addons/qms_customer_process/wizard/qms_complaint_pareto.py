@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 PARETO_GROUPBYS = [
     ("complaint_type", "Complaint Type"),
@@ -21,6 +22,14 @@ class QmsComplaintPareto(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", help="Leave empty to analyse every customer.")
     line_ids = fields.One2many("qms.complaint.pareto.line", "pareto_id", string="Lines", readonly=True)
     total = fields.Integer(string="Complaints", readonly=True)
+
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for pareto in self:
+            pareto.display_name = self.env._(
+                "Complaint Pareto %(date_from)s – %(date_to)s",
+                date_from=format_date(self.env, pareto.date_from), date_to=format_date(self.env, pareto.date_to),
+            )
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):

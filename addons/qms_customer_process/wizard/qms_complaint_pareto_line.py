@@ -5,6 +5,7 @@ class QmsComplaintParetoLine(models.TransientModel):
     _name = "qms.complaint.pareto.line"
     _description = "Complaint Pareto Line"
     _order = "sequence, id"
+    _rec_name = "label"
 
     pareto_id = fields.Many2one("qms.complaint.pareto", required=True, ondelete="cascade")
     sequence = fields.Integer()

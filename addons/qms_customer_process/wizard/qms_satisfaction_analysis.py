@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 ANSWERED_STATES = ("answered", "analysed")
 
@@ -19,6 +20,15 @@ class QmsSatisfactionAnalysis(models.TransientModel):
     date_to = fields.Date(string="To")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     report_html = fields.Html(string="Analysis", compute="_compute_report_html", sanitize=False)
+
+    @api.depends("campaign_id.title", "date_from", "date_to")
+    def _compute_display_name(self):
+        for analysis in self:
+            if analysis.campaign_id:
+                scope = analysis.campaign_id.title
+            else:
+                scope = f"{format_date(self.env, analysis.date_from)} – {format_date(self.env, analysis.date_to)}"
+            analysis.display_name = self.env._("Satisfaction Analysis: %s", scope)
 
     @api.constrains("campaign_id", "date_from", "date_to", "company_id")
     def _check_scope(self):
