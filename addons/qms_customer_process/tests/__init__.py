@@ -20,4 +20,3 @@ from . import test_multi_company
 from . import test_containment
 from . import test_customer_kpi
 from . import test_management_review
-from . import test_department_reviews
