@@ -55,6 +55,8 @@ ROLES = {
 PROCEDURE_OWNED = {
     "qms.customer.complaint": {
         "state", "customer_acceptance", "closed_by_id", "date_closed", "date_acknowledged", "date_proposed",
+        # issue 12: the deadlines met or missed, stored facts of the handling
+        "acknowledge_sla", "response_sla", "closure_sla",
     },
     "qms.quality.investigation": {"state", "closed_by_id", "date_closed"},
     "qms.corrective.action": {"state", "implemented_on", "verified_by_id", "verified_on", "effective"},
@@ -70,6 +72,8 @@ PROCEDURE_OWNED = {
     "qms.contract.review.line": {"decision", "reviewer_id", "decided_on"},
     "sale.order": {"qms_review_state", "qms_review_revision", "qms_review_outdated", "qms_review_required",
                    "qms_contract_type"},
+    # What the addon sent by itself, to whom and when (issue 12): written by nobody else.
+    "qms.followup.log": {"rule", "res_model", "res_id", "key", "date", "user_ids"},
 }
 MODELS = tuple(PROCEDURE_OWNED)
 
@@ -184,6 +188,9 @@ class TestXmlrpcIntegrity(HttpCase):
             },
             "sale.order": {"draft": cls.make_order("draft"), "in_review": order_review,
                            "approved": cls.make_order("approved")},
+            "qms.followup.log": {"sent": env["qms.followup.log"]._qms_record(
+                "review_reminder", cls.review_line(order_review, "rd"), cls.users["rd"], "Reminder: contract review",
+            )},
         }
         if not (survey_draft.score_ids and survey_answered.score_ids):
             raise AssertionError("the satisfaction questionnaire gives no dimension line")
@@ -206,6 +213,7 @@ class TestXmlrpcIntegrity(HttpCase):
             "qms.contract.review.line": {"order_id": cls.records["sale.order"]["draft"].id,
                                          "role_id": cls.roles["rd"].id},
             "sale.order": {"partner_id": cls.customer.id},
+            "qms.followup.log": {},
         }
         # Refusals answered by the model before the workflow guard: (fault code, message).
         cls.create_guard = {

@@ -25,3 +25,6 @@ from . import survey_user_input
 from . import qms_complaint_deadline
 from . import qms_customer_complaint
 from . import qms_quality_investigation
+from . import qms_followup_log
+from . import qms_scheduler
+from . import qms_complaint_sla_report

@@ -14,3 +14,8 @@ from . import test_quality_investigation
 from . import test_workflow_integrity
 from . import test_bad_input
 from . import test_multi_company
+from . import test_scheduled_followup
+from . import test_complaint_sla
+from . import test_customer_emails
+from . import test_held_orders
+from . import test_campaign_sending
