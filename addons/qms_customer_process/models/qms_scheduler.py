@@ -199,9 +199,6 @@ class QmsScheduler(models.AbstractModel):
         else:
             record.message_post(body=body, subtype_xmlid="mail.mt_note", partner_ids=users.partner_id.ids)
 
-    def _qms_translator(self, lang):
-        return self.with_context(lang=lang).env._
-
     # ------------------------------------------------------------------
     # Contract review lines open too long
     # ------------------------------------------------------------------
@@ -243,11 +240,11 @@ class QmsScheduler(models.AbstractModel):
             days = company.qms_review_reminder_days
 
             def texts(lang, line=line, days=days):
-                _ = self._qms_translator(lang)
+                env = self.with_context(lang=lang).env
                 return (
-                    _("Reminder: contract review of %(order)s", order=line.order_id.name),
-                    _("The contract review of %(order)s has waited for %(dept)s for more than %(days)s working days: "
-                      "please decide it.", order=line.order_id.name, dept=line.role_id.name, days=days),
+                    env._("Reminder: contract review of %(order)s", order=line.order_id.name),
+                    env._("The contract review of %(order)s has waited for %(dept)s for more than %(days)s working days: "
+                          "please decide it.", order=line.order_id.name, dept=line.role_id.name, days=days),
                 )
 
             self._qms_tell("review_reminder", line, reviewers, texts, todo=False)
@@ -266,12 +263,12 @@ class QmsScheduler(models.AbstractModel):
             days = line.company_id.qms_review_escalation_days
 
             def texts(lang, line=line, order=order, days=days):
-                _ = self._qms_translator(lang)
+                env = self.with_context(lang=lang).env
                 return (
-                    _("Overdue contract review: %(order)s (%(dept)s)", order=order.name, dept=line.role_id.name),
-                    _("%(dept)s has not decided its contract review of %(order)s for more than %(days)s working days "
-                      "(reviewers: %(reviewers)s).", dept=line.role_id.name, order=order.name, days=days,
-                      reviewers=", ".join((line.role_id.user_ids | line.reviewer_id).mapped("name")) or "-"),
+                    env._("Overdue contract review: %(order)s (%(dept)s)", order=order.name, dept=line.role_id.name),
+                    env._("%(dept)s has not decided its contract review of %(order)s for more than %(days)s working days "
+                          "(reviewers: %(reviewers)s).", dept=line.role_id.name, order=order.name, days=days,
+                          reviewers=", ".join((line.role_id.user_ids | line.reviewer_id).mapped("name")) or "-"),
                 )
 
             self._qms_tell("review_escalation", line, managers, texts, post_on=order)
@@ -306,33 +303,32 @@ class QmsScheduler(models.AbstractModel):
             deadline = complaint[deadline_field]
 
             def texts(lang, complaint=complaint, deadline=deadline, company=company):
-                _ = self._qms_translator(lang)
+                env = self.with_context(lang=lang).env
                 tz = company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
                 values = {
                     "name": complaint.name,
                     "deadline": fields.Datetime.context_timestamp(complaint.with_context(tz=tz), deadline).strftime(
                         "%Y-%m-%d %H:%M"),
                     "customer": complaint.partner_id.display_name or complaint.email_from or "-",
-                    "severity": dict(complaint._fields["severity"]._description_selection(
-                        self.with_context(lang=lang).env))[complaint.severity],
+                    "severity": dict(complaint._fields["severity"]._description_selection(env))[complaint.severity],
                     "owner": complaint.user_id.name or "-",
                 }
                 if rule == "complaint_acknowledge":
                     return (
-                        _("Overdue complaint %(name)s: not acknowledged by %(deadline)s", **values),
-                        _("Complaint %(name)s of %(customer)s (%(severity)s) was not acknowledged by %(deadline)s. "
-                          "Owner: %(owner)s.", **values),
+                        env._("Overdue complaint %(name)s: not acknowledged by %(deadline)s", **values),
+                        env._("Complaint %(name)s of %(customer)s (%(severity)s) was not acknowledged by %(deadline)s. "
+                              "Owner: %(owner)s.", **values),
                     )
                 if rule == "complaint_response":
                     return (
-                        _("Overdue complaint %(name)s: no solution proposed by %(deadline)s", **values),
-                        _("Complaint %(name)s of %(customer)s (%(severity)s) got no proposed solution by %(deadline)s. "
-                          "Owner: %(owner)s.", **values),
+                        env._("Overdue complaint %(name)s: no solution proposed by %(deadline)s", **values),
+                        env._("Complaint %(name)s of %(customer)s (%(severity)s) got no proposed solution by %(deadline)s. "
+                              "Owner: %(owner)s.", **values),
                     )
                 return (
-                    _("Overdue complaint %(name)s: not closed by %(deadline)s", **values),
-                    _("Complaint %(name)s of %(customer)s (%(severity)s) was not closed by %(deadline)s. "
-                      "Owner: %(owner)s.", **values),
+                    env._("Overdue complaint %(name)s: not closed by %(deadline)s", **values),
+                    env._("Complaint %(name)s of %(customer)s (%(severity)s) was not closed by %(deadline)s. "
+                          "Owner: %(owner)s.", **values),
                 )
 
             self._qms_tell(rule, complaint, users, texts)
@@ -376,14 +372,14 @@ class QmsScheduler(models.AbstractModel):
                 users = self._qms_department_users(action.department_id, company) or self._qms_quality_users(company)
 
             def texts(lang, action=action):
-                _ = self._qms_translator(lang)
-                summary = _("Overdue corrective action %s", action.name)
+                env = self.with_context(lang=lang).env
+                summary = env._("Overdue corrective action %s", action.name)
                 if rule == "action_owner":
-                    body = _("Corrective action %(name)s was due on %(date)s and is not implemented yet: %(what)s",
-                             name=action.name, date=action.due_date, what=action.description)
+                    body = env._("Corrective action %(name)s was due on %(date)s and is not implemented yet: %(what)s",
+                                 name=action.name, date=action.due_date, what=action.description)
                 else:
-                    body = _("Corrective action %(name)s of %(owner)s was due on %(date)s and is still not implemented: "
-                             "%(what)s", name=action.name, owner=action.user_id.name, date=action.due_date,
+                    body = env._("Corrective action %(name)s of %(owner)s was due on %(date)s and is still not implemented: "
+                                 "%(what)s", name=action.name, owner=action.user_id.name, date=action.due_date,
                              what=action.description)
                 return summary, body
 
@@ -421,12 +417,12 @@ class QmsScheduler(models.AbstractModel):
                 | self._qms_group_users("qms_customer_process.group_qms_manager", company)
 
             def texts(lang, commitment=commitment):
-                _ = self._qms_translator(lang)
+                env = self.with_context(lang=lang).env
                 return (
-                    _("Capability commitment %s expires soon", commitment.name),
-                    _("The capability commitment %(name)s expires on %(date)s and no later one is approved: review and "
-                      "approve the next one, or orders will no longer be checked against it.",
-                      name=commitment.name, date=commitment.date_to),
+                    env._("Capability commitment %s expires soon", commitment.name),
+                    env._("The capability commitment %(name)s expires on %(date)s and no later one is approved: review and "
+                          "approve the next one, or orders will no longer be checked against it.",
+                          name=commitment.name, date=commitment.date_to),
                 )
 
             self._qms_tell("commitment_expiry", commitment, users, texts)
@@ -450,12 +446,12 @@ class QmsScheduler(models.AbstractModel):
             users = self._qms_sales_managers(commitment.company_id)
 
             def texts(lang, commitment=commitment):
-                _ = self._qms_translator(lang)
+                env = self.with_context(lang=lang).env
                 return (
-                    _("No valid capability commitment"),
-                    _("The capability commitment %(name)s ended on %(date)s and no other one is valid: orders are no "
-                      "longer checked against an approved capability until the general manager approves a new one.",
-                      name=commitment.name, date=commitment.date_to),
+                    env._("No valid capability commitment"),
+                    env._("The capability commitment %(name)s ended on %(date)s and no other one is valid: orders are no "
+                          "longer checked against an approved capability until the general manager approves a new one.",
+                          name=commitment.name, date=commitment.date_to),
                 )
 
             self._qms_tell("commitment_none", commitment, users, texts, todo=False)
@@ -511,12 +507,12 @@ class QmsScheduler(models.AbstractModel):
             users = self._qms_active_users(campaign.user_id, campaign.company_id)
 
             def texts(lang, campaign=campaign):
-                _ = self._qms_translator(lang)
+                env = self.with_context(lang=lang).env
                 return (
-                    _("Campaign %s closed at its deadline", campaign.title),
-                    _("The campaign %(title)s reached its answer deadline and is closed: %(answered)s of %(sent)s "
-                      "customers answered.", title=campaign.title, answered=campaign.answered_count,
-                      sent=campaign.sent_count),
+                    env._("Campaign %s closed at its deadline", campaign.title),
+                    env._("The campaign %(title)s reached its answer deadline and is closed: %(answered)s of %(sent)s "
+                          "customers answered.", title=campaign.title, answered=campaign.answered_count,
+                          sent=campaign.sent_count),
                 )
 
             # The procedure closes the campaign at the survey app's deadline (5.9): the job is

@@ -850,13 +850,13 @@ class SaleOrder(models.Model):
         signed = bool(order.signature) and not (order.require_payment and order.amount_total > 0 and not paid)
         if not (paid or signed):
             return
-        _ = self.with_context(lang=salesperson.lang or self.env.lang).env._
+        env = self.with_context(lang=salesperson.lang or self.env.lang).env
         if order.qms_accepted_terms != order._qms_terms_digest():
-            body = _("The contract review is approved, but the reviewed terms changed since the customer accepted "
-                     "the quotation on %s: confirm it once the customer has agreed to the new terms.", accepted_on)
+            body = env._("The contract review is approved, but the reviewed terms changed since the customer accepted "
+                         "the quotation on %s: confirm it once the customer has agreed to the new terms.", accepted_on)
         elif not order.company_id.qms_release_held_orders:
-            body = _("The contract review is approved and the customer accepted the quotation on %s: confirm it.",
-                     accepted_on)
+            body = env._("The contract review is approved and the customer accepted the quotation on %s: confirm it.",
+                         accepted_on)
         else:
             error = order._qms_gate_error()
             if not error:
@@ -866,12 +866,12 @@ class SaleOrder(models.Model):
                 except UserError as exception:
                     error = exception.args[0] if exception.args else str(exception)
             if error or order.state != "sale":
-                body = _("The contract review is approved, but the quotation accepted by the customer on %(date)s "
-                         "could not be confirmed: %(error)s", date=accepted_on, error=error or "-")
+                body = env._("The contract review is approved, but the quotation accepted by the customer on %(date)s "
+                             "could not be confirmed: %(error)s", date=accepted_on, error=error or "-")
             else:
                 order._qms_write_transition({"qms_acceptance_held_on": False})
-                body = _("The contract review is approved: the order is confirmed, as the customer paid it on %s.",
-                         accepted_on) if paid else _(
+                body = env._("The contract review is approved: the order is confirmed, as the customer paid it on %s.",
+                             accepted_on) if paid else env._(
                     "The contract review is approved: the order is confirmed, as the customer signed it on %s.",
                     accepted_on)
         order.message_post(body=body, subtype_xmlid="mail.mt_note", partner_ids=salesperson.partner_id.ids)

@@ -190,7 +190,9 @@ class TestComplaintAlias(SatisfactionCase):
         self.company.alias_domain_id = False
         self.env["res.company"]._qms_complaint_alias_domain()
         self.assertFalse(alias.alias_domain_id, "no domain anywhere yet: nothing to give")
-        # As an upgrade finds it: the company has its domain, the alias none.
+        # As an upgrade finds it: the company has its domain, the alias none (the ORM's pending
+        # writes are flushed first, or they would overwrite the row after the raw UPDATE).
+        self.env.flush_all()
         self.env.cr.execute("UPDATE res_company SET alias_domain_id = %s WHERE id = %s", [domain.id, self.company.id])
         self.company.invalidate_recordset(["alias_domain_id"])
         self.env["res.company"]._qms_complaint_alias_domain()
