@@ -64,14 +64,18 @@ PROCEDURE_OWNED = {
         "state", "submitted_on", "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id",
         "gm_approved_on", "customer_decision", "customer_decided_on", "closed_on",
     },
-    "qms.satisfaction.campaign": {"state"},
-    "qms.satisfaction.survey": {"state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on"},
+    # issue 12: the background sending of a large campaign is the job's
+    "qms.satisfaction.campaign": {"state", "send_queue", "send_queued_on", "send_total"},
+    "qms.satisfaction.survey": {"state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on",
+                                "last_reminder_on"},
     # A score line mirrors the status of its survey: the analysis counts the lines of answered surveys.
     "qms.satisfaction.score": {"score", "state"},
     "qms.capability.commitment": {"state", "approved_by_id", "approved_on"},
     "qms.contract.review.line": {"decision", "reviewer_id", "decided_on"},
     "sale.order": {"qms_review_state", "qms_review_revision", "qms_review_outdated", "qms_review_required",
-                   "qms_contract_type"},
+                   "qms_contract_type",
+                   # issue 12: the customer's acceptance held during the review, released on approval
+                   "qms_acceptance_held_on", "qms_accepted_terms"},
     # What the addon sent by itself, to whom and when (issue 12): written by nobody else.
     "qms.followup.log": {"rule", "res_model", "res_id", "key", "date", "user_ids"},
 }
