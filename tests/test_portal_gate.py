@@ -97,10 +97,12 @@ class TestPortalGate(HttpCase):
         self.assertEqual(order.signed_by, SIGNER)
         self.assertMentionsReview(new_messages)
         self.assertEqual(order.qms_review_state, "in_review")
-        # Once the departments approve, the salesperson confirms the signed order.
+        # Once the departments approve, the signed order confirms itself (as it would have at the
+        # signature), with the signature kept.
         self._approve_review(order)
-        order.action_confirm()
         self.assertEqual(order.state, "sale")
+        self.assertEqual(order.signed_by, SIGNER)
+        self.assertTrue(order.signature)
 
     def test_special_quotation_approved_signed_on_portal_confirms(self):
         order = self._quotation(self.special_product)

@@ -57,6 +57,8 @@ PROCEDURE_OWNED = {
         "state", "customer_acceptance", "closed_by_id", "date_closed", "date_acknowledged", "date_proposed",
         # the containment (8D D3): what was quarantined, by whom, when
         "quarantine_picking_ids", "quarantined_by_id", "date_quarantined",
+        # issue 12: the deadlines met or missed, stored facts of the handling
+        "acknowledge_sla", "response_sla", "closure_sla",
     },
     "qms.quality.investigation": {"state", "closed_by_id", "date_closed"},
     "qms.corrective.action": {"state", "implemented_on", "verified_by_id", "verified_on", "effective"},
@@ -64,14 +66,20 @@ PROCEDURE_OWNED = {
         "state", "submitted_on", "manager_approved_by_id", "manager_approved_on", "gm_approved_by_id",
         "gm_approved_on", "customer_decision", "customer_decided_on", "closed_on",
     },
-    "qms.satisfaction.campaign": {"state"},
-    "qms.satisfaction.survey": {"state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on"},
+    # issue 12: the background sending of a large campaign is the job's
+    "qms.satisfaction.campaign": {"state", "send_queue", "send_queued_on", "send_total"},
+    "qms.satisfaction.survey": {"state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on",
+                                "last_reminder_on"},
     # A score line mirrors the status of its survey: the analysis counts the lines of answered surveys.
     "qms.satisfaction.score": {"score", "state"},
     "qms.capability.commitment": {"state", "approved_by_id", "approved_on"},
     "qms.contract.review.line": {"decision", "reviewer_id", "decided_on"},
     "sale.order": {"qms_review_state", "qms_review_revision", "qms_review_outdated", "qms_review_required",
-                   "qms_contract_type"},
+                   "qms_contract_type",
+                   # issue 12: the customer's acceptance held during the review, released on approval
+                   "qms_acceptance_held_on", "qms_accepted_terms"},
+    # What the addon sent by itself, to whom and when (issue 12): written by nobody else.
+    "qms.followup.log": {"rule", "res_model", "res_id", "key", "date", "user_ids"},
 }
 MODELS = tuple(PROCEDURE_OWNED)
 
@@ -192,6 +200,9 @@ class TestXmlrpcIntegrity(HttpCase):
             },
             "sale.order": {"draft": cls.make_order("draft"), "in_review": order_review,
                            "approved": cls.make_order("approved")},
+            "qms.followup.log": {"sent": env["qms.followup.log"]._qms_record(
+                "review_reminder", cls.review_line(order_review, "rd"), cls.users["rd"], "Reminder: contract review",
+            )},
         }
         if not (survey_draft.score_ids and survey_answered.score_ids):
             raise AssertionError("the satisfaction questionnaire gives no dimension line")
@@ -214,6 +225,7 @@ class TestXmlrpcIntegrity(HttpCase):
             "qms.contract.review.line": {"order_id": cls.records["sale.order"]["draft"].id,
                                          "role_id": cls.roles["rd"].id},
             "sale.order": {"partner_id": cls.customer.id},
+            "qms.followup.log": {},
         }
         # Refusals answered by the model before the workflow guard: (fault code, message).
         cls.create_guard = {

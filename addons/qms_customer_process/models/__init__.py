@@ -29,3 +29,6 @@ from . import qms_complaint_deadline
 from . import qms_customer_complaint
 from . import qms_quality_investigation
 from . import qms_customer_kpi_report
+from . import qms_followup_log
+from . import qms_scheduler
+from . import qms_complaint_sla_report

@@ -16,12 +16,19 @@ class QmsComplaintDeadline(models.Model):
         help="Leave empty to apply to every company that has no deadline of its own for this severity.",
     )
     acknowledge_hours = fields.Integer(
-        string="Acknowledge Within (hours)", required=True, default=24,
-        help="Hours after receipt within which the complaint must be acknowledged to the customer.",
+        string="Acknowledge Within (working hours)", required=True, default=24,
+        help="Working hours after receipt within which the complaint must be acknowledged to the customer, "
+        "on the company's working calendar.",
     )
     respond_days = fields.Integer(
-        string="Respond Within (days)", required=True, default=7,
-        help="Days after receipt within which a solution must be proposed to the customer.",
+        string="Respond Within (working days)", required=True, default=7,
+        help="Working days after the day of receipt by the end of which a solution must be proposed to the "
+        "customer, on the company's working calendar.",
+    )
+    close_days = fields.Integer(
+        string="Close Within (working days)", required=True, default=20,
+        help="Working days after the day of receipt by the end of which the complaint must be closed, on the "
+        "company's working calendar.",
     )
     recurrence_days = fields.Integer(
         string="Recurrence Window (days)", required=True, default=90,
@@ -50,10 +57,11 @@ class QmsComplaintDeadline(models.Model):
         )
         return res
 
-    @api.constrains("acknowledge_hours", "respond_days", "recurrence_days")
+    @api.constrains("acknowledge_hours", "respond_days", "close_days", "recurrence_days")
     def _check_positive(self):
         for deadline in self:
-            if min(deadline.acknowledge_hours, deadline.respond_days, deadline.recurrence_days) <= 0:
+            if min(deadline.acknowledge_hours, deadline.respond_days, deadline.close_days,
+                   deadline.recurrence_days) <= 0:
                 raise ValidationError(self.env._("Complaint deadlines and the recurrence window must be positive."))
 
     @api.model

@@ -11,6 +11,8 @@ from odoo.tools import SQL, float_compare
 from .qms_complaint_deadline import SEVERITIES
 
 OPEN_STATES = ("new", "acknowledged", "investigating")
+# Whether a deadline of the complaint was met (stored once the step is done).
+SLA_STATES = [("on_time", "On Time"), ("late", "Late")]
 # Longest subject: a few words; the details go in the description.
 SUBJECT_SIZE = 256
 
@@ -29,6 +31,8 @@ class QmsCustomerComplaint(models.Model):
         "days_to_close", "root_cause_category",
         # containment (8D D3): the quarantine transfers, who ordered them and when
         "quarantine_picking_ids", "quarantined_by_id", "date_quarantined",
+        # working-time deadlines and whether they were met (issue 12)
+        "date_close_deadline", "acknowledge_sla", "response_sla", "closure_sla",
     )
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
@@ -147,6 +151,24 @@ class QmsCustomerComplaint(models.Model):
     date_response_deadline = fields.Datetime(
         string="Respond By", compute="_compute_deadlines", store=True, readonly=True,
     )
+    date_close_deadline = fields.Datetime(
+        string="Close By", compute="_compute_close_deadline", store=True, readonly=True,
+    )
+    acknowledge_sla = fields.Selection(
+        SLA_STATES, string="Acknowledged in Time", readonly=True, copy=False, index=True,
+        help="Whether the complaint was acknowledged (or rejected) by its deadline; late as soon as the "
+        "scheduled job finds the deadline passed.",
+    )
+    response_sla = fields.Selection(
+        SLA_STATES, string="Answered in Time", readonly=True, copy=False, index=True,
+        help="Whether the first solution was proposed (or the complaint rejected) by its deadline; late as soon "
+        "as the scheduled job finds the deadline passed.",
+    )
+    closure_sla = fields.Selection(
+        SLA_STATES, string="Closed in Time", readonly=True, copy=False, index=True,
+        help="Whether the complaint was closed (or rejected) by its deadline; late as soon as the scheduled job "
+        "finds the deadline passed.",
+    )
     is_acknowledge_overdue = fields.Boolean(
         compute="_compute_overdue", search="_search_is_acknowledge_overdue", string="Acknowledgement Overdue",
     )
@@ -233,8 +255,23 @@ class QmsCustomerComplaint(models.Model):
             if not complaint.date_received or not deadline:
                 complaint.date_acknowledge_deadline = complaint.date_response_deadline = False
                 continue
-            complaint.date_acknowledge_deadline = complaint.date_received + timedelta(hours=deadline.acknowledge_hours)
-            complaint.date_response_deadline = complaint.date_received + timedelta(days=deadline.respond_days)
+            # Working time on the company's calendar (calendar time for a company without one).
+            company = complaint.company_id
+            complaint.date_acknowledge_deadline = company._qms_plan_work(
+                complaint.date_received, hours=deadline.acknowledge_hours,
+            )
+            complaint.date_response_deadline = company._qms_plan_work(complaint.date_received, days=deadline.respond_days)
+
+    @api.depends("date_received", "severity", "company_id")
+    def _compute_close_deadline(self):
+        deadlines = self.env["qms.complaint.deadline"]._qms_by_severity_company(
+            set(self.mapped("severity")), self.company_id,
+        )
+        for complaint in self:
+            deadline = deadlines.get((complaint.severity, complaint.company_id.id))
+            complaint.date_close_deadline = complaint.date_received and deadline and complaint.company_id._qms_plan_work(
+                complaint.date_received, days=deadline.close_days,
+            )
 
     @api.depends("state", "date_acknowledge_deadline", "date_response_deadline")
     def _compute_overdue(self):
@@ -375,7 +412,15 @@ class QmsCustomerComplaint(models.Model):
         complaints = super().create(vals_list)
         for complaint in complaints:
             complaint._qms_schedule_deadline_activity()
+        complaints._qms_mail_received()
         return complaints
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("partner_id"):
+            # A complaint from an unknown sender gets its receipt once its customer is assigned.
+            self._qms_mail_received()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_handled(self):
@@ -421,8 +466,46 @@ class QmsCustomerComplaint(models.Model):
         # sudo: the handler's to-dos are closed by whoever moves the complaint on.
         self.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         self._qms_write_transition(dict(vals or {}, state=to_state))
+        self._qms_record_sla()
         self._qms_schedule_deadline_activity()
+        if to_state == "proposed":
+            self._qms_mail_customer("qms_customer_process.mail_template_complaint_proposed", "qms_mail_complaint_proposed")
+        elif to_state == "closed":
+            self._qms_mail_customer("qms_customer_process.mail_template_complaint_closed", "qms_mail_complaint_closed")
         return True
+
+    def _qms_record_sla(self):
+        """Record, once each, whether the complaint was acknowledged, answered and closed by its
+        deadlines (a rejection answers and ends the complaint): the facts the on-time analysis
+        counts, which stay when the status moves on."""
+        for complaint in self:
+            ended_on = complaint.state in ("closed", "rejected") and complaint.date_closed
+            rejected_on = complaint.state == "rejected" and complaint.date_closed
+            done = {
+                "acknowledge_sla": (complaint.date_acknowledged or rejected_on, complaint.date_acknowledge_deadline),
+                "response_sla": (complaint.date_proposed or rejected_on, complaint.date_response_deadline),
+                "closure_sla": (ended_on, complaint.date_close_deadline),
+            }
+            vals = {
+                name: "on_time" if done_on <= deadline else "late"
+                for name, (done_on, deadline) in done.items()
+                if not complaint[name] and done_on and deadline
+            }
+            if vals:
+                complaint._qms_write_transition(vals)
+
+    def _qms_mail_received(self):
+        """Tell the customer of each complaint, once, that it was received (with its number and
+        the link to follow it), as soon as the complaint has its customer."""
+        Log = self.env["qms.followup.log"]
+        complaints = self.filtered(lambda complaint: complaint.partner_id and complaint.state != "rejected")
+        sent = Log._qms_sent("complaint_received", complaints)
+        mailed = complaints.filtered(lambda complaint: complaint.id not in sent)._qms_mail_customer(
+            "qms_customer_process.mail_template_complaint_received", "qms_mail_complaint_received",
+        )
+        for complaint in mailed:
+            Log._qms_record("complaint_received", complaint, self.env["res.users"],
+                            self.env._("Complaint %s received: customer told", complaint.name))
 
     def _qms_check_handler(self):
         """Quality, or the complaint's owner or salesperson, or a sales manager, moves the

@@ -27,6 +27,11 @@ class QmsReviewRole(models.Model):
         string="Default Reviewers",
         help="Users who get a to-do when this department must review an order.",
     )
+    manager_id = fields.Many2one(
+        "res.users", string="Department Manager", domain="[('share', '=', False)]",
+        help="Gets the escalations of the department's overdue complaints and corrective actions "
+        "(without a manager: the default reviewers).",
+    )
     checklist = fields.Text(
         string="Review Topics",
         translate=True,

@@ -291,6 +291,11 @@ class QmsSampleRequest(models.Model):
                 vals["sent_date"] = fields.Date.context_today(self)
             request._qms_write_transition(vals)
             request._qms_done_activities()
+        # The customer is told that the sample is on its way and waits for its approval (样品承认书).
+        self._qms_mail_customer(
+            "qms_customer_process.mail_template_sample_sent", "qms_mail_sample_sent",
+            contact=lambda request: request.contact_id or request.partner_id,
+        )
         return True
 
     def action_customer_approve(self, decided_by=None, comment=None):

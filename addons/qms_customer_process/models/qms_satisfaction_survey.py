@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 ANSWERED_STATES = ("answered", "analysed")
@@ -18,7 +18,7 @@ class QmsSatisfactionSurvey(models.Model):
     _order = "campaign_id desc, partner_id, id"
     _qms_transition_fields = (
         "state", "score", "grade_id", "dissatisfied", "dissatisfied_items", "answered_on", "answer_mode",
-        "sent_on", "reminder_count", "user_input_id",
+        "sent_on", "reminder_count", "user_input_id", "last_reminder_on",
         # mirrored from the campaign: the analysis reads them
         "company_id", "period_date",
     )
@@ -47,6 +47,7 @@ class QmsSatisfactionSurvey(models.Model):
     user_input_id = fields.Many2one("survey.user_input", string="Survey Answers", readonly=True, copy=False, index="btree_not_null")
     sent_on = fields.Datetime(readonly=True, copy=False)
     reminder_count = fields.Integer(readonly=True, copy=False)
+    last_reminder_on = fields.Datetime(string="Last Reminder", readonly=True, copy=False)
     answered_on = fields.Datetime(readonly=True, copy=False, index=True)
     answer_mode = fields.Selection([("online", "Online"), ("paper", "Paper form")], readonly=True, copy=False)
     score = fields.Float(digits=(5, 2), readonly=True, copy=False, tracking=True, aggregator="avg")
@@ -161,17 +162,6 @@ class QmsSatisfactionSurvey(models.Model):
         if any(survey.campaign_id.state == "closed" for survey in self):
             raise UserError(self.env._("The campaign is closed."))
 
-    def _qms_invite_wizard(self):
-        self.ensure_one()
-        # Procedure 5.9: sales sends the 顾客满意度调查表 through the survey app, whose
-        # invitation and answer records only survey officers may create.
-        return self.env["survey.invite"].sudo().create({
-            "survey_id": self.campaign_id.survey_id.id,
-            "template_id": self.env.ref("survey.mail_template_user_input_invite").id,
-            "partner_ids": [fields.Command.set(self.contact_id.ids)],
-            "deadline": self.campaign_id.deadline,
-        })
-
     def action_send(self):
         """Invite the contacts to answer on the survey page (email with their own link)."""
         self.check_access("write")
@@ -179,12 +169,7 @@ class QmsSatisfactionSurvey(models.Model):
         for survey in self:
             if survey.state != "draft":
                 raise UserError(self.env._("The survey %s was already sent.", survey.name))
-        for survey in self:
-            wizard = survey._qms_invite_wizard()
-            user_input = survey.user_input_id or survey._qms_create_user_input()
-            wizard._send_mail(user_input)
-            survey._qms_write_transition({"state": "sent", "sent_on": fields.Datetime.now()})
-            survey.message_post(body=self.env._("Survey sent to %s.", survey.contact_id.email))
+        self._qms_send_invitations()
         return True
 
     def action_remind(self):
@@ -194,15 +179,62 @@ class QmsSatisfactionSurvey(models.Model):
         for survey in self:
             if survey.state != "sent":
                 raise UserError(self.env._("Only a sent, unanswered survey can be reminded (%s).", survey.name))
-        for survey in self:
-            survey._qms_invite_wizard()._send_mail(survey.user_input_id)
-            survey._qms_write_transition({"reminder_count": survey.reminder_count + 1})
-            survey.message_post(body=self.env._("Reminder sent to %s.", survey.contact_id.email))
+        self._qms_send_invitations(reminder=True)
         return True
+
+    def _qms_send_invitations(self, reminder=False):
+        """Invite (or remind) the contacts of these surveys, in batch: each contact gets its own
+        answer link of the survey app (survey.user_input, with its token and the campaign's
+        deadline) by e-mail, in its language, with the campaign's wording (the company may use the
+        survey app's own invitation instead); the e-mails are queued for Odoo's mail queue. Called
+        by the buttons and by the scheduled job, which sends a large campaign batch by batch (see
+        qms.scheduler): nothing here depends on the size of the batch but the number of queries."""
+        if not self:
+            return
+        now = fields.Datetime.now()
+        for survey in self.filtered(lambda survey: not survey.user_input_id):
+            survey._qms_create_user_input()
+        Mail = self.env["mail.mail"].sudo()
+        mail_values = []
+        for campaign, surveys in self.grouped("campaign_id").items():
+            template = campaign._qms_invitation_template(reminder=reminder)
+            # sudo: see _qms_create_user_input.
+            user_inputs = surveys.user_input_id.sudo()
+            template = template.sudo()
+            subjects = template._render_field("subject", user_inputs.ids, compute_lang=True)
+            bodies = template._render_field("body_html", user_inputs.ids, compute_lang=True)
+            author = campaign.user_id.partner_id if campaign.user_id.email else campaign.company_id.partner_id
+            senders = template._render_field("email_from", user_inputs.ids) if template.email_from else {}
+            for survey in surveys:
+                user_input = survey.user_input_id
+                mail_values.append({
+                    "attachment_ids": [fields.Command.link(attachment.id) for attachment in template.attachment_ids],
+                    "auto_delete": True,
+                    "author_id": author.id,
+                    "body_html": bodies[user_input.id],
+                    "email_from": senders.get(user_input.id) or author.email_formatted,
+                    "model": None,
+                    "res_id": None,
+                    "subject": subjects[user_input.id],
+                    "recipient_ids": [fields.Command.link(survey.contact_id.id)],
+                })
+        Mail.create(mail_values)
+        if reminder:
+            for count, surveys in self.grouped("reminder_count").items():
+                surveys._qms_write_transition({"reminder_count": count + 1, "last_reminder_on": now})
+            bodies = {survey.id: self.env._("Reminder sent to %s.", survey.contact_id.email) for survey in self}
+        else:
+            self._qms_write_transition({"state": "sent", "sent_on": now})
+            bodies = {survey.id: self.env._("Survey sent to %s.", survey.contact_id.email) for survey in self}
+        # One note per survey, written in one go (nobody is notified of it).
+        self._message_log_batch(bodies={survey_id: tools.plaintext2html(body) for survey_id, body in bodies.items()})
 
     def _qms_create_user_input(self):
         self.ensure_one()
-        questionnaire = self.campaign_id.survey_id.sudo()  # see _qms_invite_wizard
+        # sudo: procedure 5.9, sales sends the 顾客满意度调查表 through the survey app, whose answer
+        # records (and their invitation e-mails) only survey officers may create.
+        # The answer record is technical: no creation note, no follower (a campaign makes thousands).
+        questionnaire = self.campaign_id.survey_id.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         user_input = questionnaire._create_answer(
             partner=self.contact_id, check_attempts=False,
             invite_token=self.env["survey.user_input"]._generate_invite_token(),
@@ -223,7 +255,7 @@ class QmsSatisfactionSurvey(models.Model):
         for survey in self:
             survey._qms_check_paper_answers(survey.score_ids.filtered("answer_id").question_id)
         for survey in self:
-            user_input = (survey.user_input_id or survey._qms_create_user_input()).sudo()  # see _qms_invite_wizard
+            user_input = (survey.user_input_id or survey._qms_create_user_input()).sudo()  # see _qms_create_user_input
             for line in survey.score_ids:
                 user_input._save_lines(line.question_id.sudo(), line.answer_id.id)
             comment_question = survey.campaign_id.survey_id.sudo().question_ids.filtered(

@@ -243,3 +243,23 @@ class QmsWorkflowMixin(models.AbstractModel):
         user = self.env.user
         if not any(user.has_group(xmlid) for xmlid in group_xmlids):
             raise AccessError(message)
+
+    def _qms_mail_customer(self, template_xmlid, setting, contact=None):
+        """Send the customer of each record the e-mail ``template_xmlid`` through the record's
+        chatter (a message to the template's recipients, rendered in their language, with the
+        record's portal link), unless the record's company turned ``setting`` off or the customer
+        (``contact(record)``, default its partner) has no e-mail address. Returns the records
+        mailed."""
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        mailed = self.browse()
+        if not template:
+            return mailed
+        for record in self:
+            customer = contact(record) if contact else record.partner_id
+            if not record.company_id[setting] or not customer.email:
+                continue
+            # sudo: the procedure tells the customer of this step whoever takes it (a department,
+            # the customer on the portal, the mail gateway), who may not render e-mail templates.
+            record.sudo().message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            mailed |= record
+        return mailed

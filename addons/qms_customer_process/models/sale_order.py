@@ -1,3 +1,4 @@
+import hashlib
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -33,6 +34,7 @@ class SaleOrder(models.Model):
     _qms_transition_fields = (
         "qms_review_revision", "qms_review_outdated", "qms_review_state", "qms_review_required",
         "qms_contract_type", "qms_contract_type_auto", "qms_special_reason", "qms_review_decided_on",
+        "qms_acceptance_held_on", "qms_accepted_terms",
     )
 
     # Requirements and classification
@@ -348,6 +350,7 @@ class SaleOrder(models.Model):
                 "The customer accepted the quotation; it stays unconfirmed until its contract review allows it: %s",
                 order._qms_gate_error(),
             ))
+        held._qms_hold_acceptance()
         return super(SaleOrder, self - held)._validate_order()
 
     # Business methods
@@ -595,6 +598,8 @@ class SaleOrder(models.Model):
                 user_id=self.user_id.id,
                 summary=self.env._("Contract review approved") if state == "approved" else self.env._("Contract review rejected"),
             )
+        if state == "approved":
+            self._qms_release_held_acceptance()
 
     @contextmanager
     def _qms_collecting_term_changes(self):
@@ -789,3 +794,87 @@ class SaleOrder(models.Model):
             order.qms_sample_warning = self.env._(
                 "Special order: no sample approved by the customer for %s.", ", ".join(missing.mapped("display_name")),
             ) if missing else False
+
+    # The customer's acceptance held during the review (signature or payment on the portal)
+    qms_acceptance_held_on = fields.Datetime(
+        string="Customer Acceptance Held Since", readonly=True, copy=False,
+        help="The customer signed or paid the quotation while its contract review did not allow its confirmation.",
+    )
+    qms_accepted_terms = fields.Char(
+        string="Terms Accepted by the Customer", readonly=True, copy=False,
+        help="Fingerprint of the reviewed terms the customer signed or paid.",
+    )
+
+    def _qms_terms_digest(self):
+        """A fingerprint of the order's reviewed terms (customer, payment terms, pricelist, date,
+        products, quantities, prices, discounts, taxes, requirements, total)."""
+        self.ensure_one()
+        lines = sorted(
+            (line.product_id.id, line.product_uom_qty, line.product_uom.id, line.price_unit, line.discount,
+             tuple(sorted(line.tax_id.ids)))
+            for line in self.order_line if not line.display_type and not line.is_downpayment
+        )
+        requirements = sorted(
+            (req.kind or "", req.description or "", bool(req.non_standard)) for req in self.qms_requirement_ids
+        )
+        terms = (
+            self.partner_id.id, self.payment_term_id.id, self.pricelist_id.id, str(self.commitment_date or ""),
+            self.currency_id.id, lines, requirements, self.amount_total,
+        )
+        return hashlib.sha256(repr(terms).encode()).hexdigest()
+
+    def _qms_hold_acceptance(self):
+        """The customer signed or paid these quotations while their review blocks confirmation:
+        record when, and which terms were accepted (see _qms_release_held_acceptance)."""
+        now = fields.Datetime.now()
+        for order in self:
+            # The acceptance is the customer's (portal) or the payment provider's, recorded for
+            # the review that holds it.
+            order._qms_write_transition({"qms_acceptance_held_on": now, "qms_accepted_terms": order._qms_terms_digest()})
+
+    def _qms_release_held_acceptance(self):
+        """The review of a quotation the customer signed or paid is approved: confirm it as
+        standard Odoo would have at the signature (nothing left to pay) or at the payment (the
+        amount to confirm is reached), with the confirmation e-mail, and tell the salesperson. It
+        stays a quotation when its reviewed terms changed since the customer accepted them, when
+        the company keeps the confirmation manual, or when the confirmation fails; the salesperson
+        is told why. The signature and the payment stay on record."""
+        self.ensure_one()
+        if not self.qms_acceptance_held_on or self.state not in ("draft", "sent"):
+            return
+        salesperson = self.user_id or self.env.user
+        # sudo: the customer's acceptance confirms the order, as on the portal (as superuser);
+        # the procedure only deferred it until the review approved the order. In the name of its
+        # salesperson, who answers for it.
+        order = self.with_user(salesperson).sudo()
+        accepted_on = fields.Datetime.to_string(self.qms_acceptance_held_on)
+        paid = bool(order.transaction_ids.filtered(lambda tx: tx.state in ("authorized", "done"))) \
+            and order._is_confirmation_amount_reached()
+        signed = bool(order.signature) and not (order.require_payment and order.amount_total > 0 and not paid)
+        if not (paid or signed):
+            return
+        env = self.with_context(lang=salesperson.lang or self.env.lang).env
+        if order.qms_accepted_terms != order._qms_terms_digest():
+            body = env._("The contract review is approved, but the reviewed terms changed since the customer accepted "
+                         "the quotation on %s: confirm it once the customer has agreed to the new terms.", accepted_on)
+        elif not order.company_id.qms_release_held_orders:
+            body = env._("The contract review is approved and the customer accepted the quotation on %s: confirm it.",
+                         accepted_on)
+        else:
+            error = order._qms_gate_error()
+            if not error:
+                try:
+                    with self.env.cr.savepoint():
+                        order._validate_order()
+                except UserError as exception:
+                    error = exception.args[0] if exception.args else str(exception)
+            if error or order.state != "sale":
+                body = env._("The contract review is approved, but the quotation accepted by the customer on %(date)s "
+                             "could not be confirmed: %(error)s", date=accepted_on, error=error or "-")
+            else:
+                order._qms_write_transition({"qms_acceptance_held_on": False})
+                body = env._("The contract review is approved: the order is confirmed, as the customer paid it on %s.",
+                             accepted_on) if paid else env._(
+                    "The contract review is approved: the order is confirmed, as the customer signed it on %s.",
+                    accepted_on)
+        order.message_post(body=body, subtype_xmlid="mail.mt_note", partner_ids=salesperson.partner_id.ids)

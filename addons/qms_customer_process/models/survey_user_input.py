@@ -1,8 +1,12 @@
-from odoo import models
+from odoo import fields, models
 
 
 class SurveyUserInput(models.Model):
     _inherit = "survey.user_input"
+
+    # The customer survey this answer belongs to (its campaign, company and salesperson word the
+    # invitation e-mail).
+    qms_satisfaction_ids = fields.One2many("qms.satisfaction.survey", "user_input_id", string="Customer Surveys")
 
     def _mark_done(self):
         res = super()._mark_done()

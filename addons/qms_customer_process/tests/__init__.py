@@ -20,3 +20,8 @@ from . import test_multi_company
 from . import test_containment
 from . import test_customer_kpi
 from . import test_management_review
+from . import test_scheduled_followup
+from . import test_complaint_sla
+from . import test_customer_emails
+from . import test_held_orders
+from . import test_campaign_sending

@@ -142,6 +142,10 @@ class TestCustomerComplaint(ComplaintCase):
             self._complaint(date_received=fields.Datetime.now() + timedelta(days=2))
 
     def test_deadlines_and_overdue(self):
+        # A company without working hours counts its deadlines in calendar time (working time:
+        # test_complaint_sla.py).
+        self.company.resource_calendar_id = False
+        self.env.ref("qms_customer_process.complaint_deadline_minor").acknowledge_hours = 48
         with freeze_time("2026-03-02 08:00:00"):
             minor = self._complaint()
             critical = self._complaint(severity="critical")
@@ -179,6 +183,7 @@ class TestCustomerComplaint(ComplaintCase):
                          "the to-do of a late complaint is due today, not in the past")
 
     def test_company_deadline_overrides_shared(self):
+        self.company.resource_calendar_id = False  # calendar time, see test_deadlines_and_overdue
         self.env["qms.complaint.deadline"].create({
             "severity": "minor", "company_id": self.company.id, "acknowledge_hours": 1, "respond_days": 1,
             "recurrence_days": 10,

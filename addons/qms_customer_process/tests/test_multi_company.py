@@ -283,10 +283,13 @@ class TestCompanyLookups(MultiCompanyCase):
         complaint_b = self.env["qms.customer.complaint"].with_company(self.company_b).create({
             "subject": "B minor", "partner_id": self.customer.id,
         })
-        self.assertEqual(complaint_b.date_acknowledge_deadline, complaint_b.date_received + timedelta(hours=1))
+        # In working hours of each company's calendar.
+        self.assertEqual(complaint_b.date_acknowledge_deadline,
+                         self.company_b._qms_plan_work(complaint_b.date_received, hours=1))
         complaint_a = self.env["qms.customer.complaint"].create({"subject": "A minor", "partner_id": self.customer.id})
         self.assertEqual(complaint_a.date_acknowledge_deadline,
-                         complaint_a.date_received + timedelta(hours=shared.acknowledge_hours))
+                         self.company_a._qms_plan_work(complaint_a.date_received, hours=shared.acknowledge_hours))
+        self.assertNotEqual(complaint_a.date_acknowledge_deadline, complaint_b.date_acknowledge_deadline)
 
     def test_grade_table(self):
         Grade = self.env["qms.satisfaction.grade"]

@@ -18,7 +18,8 @@ class TestSkeleton(QmsCase):
         self.assertRegex(module.latest_version, r"^18\.0\.\d+\.\d+\.\d+$")
         self.assertEqual(module.license, "LGPL-3")
         depends = set(module.dependencies_id.mapped("name"))
-        self.assertEqual(depends, {"sale_management", "sale_stock", "survey"})
+        # resource: the complaint deadlines and follow-up delays count the company's working calendar.
+        self.assertEqual(depends, {"sale_management", "sale_stock", "survey", "resource"})
 
     def test_groups_and_implied_groups(self):
         category = self.env.ref("qms_customer_process.module_category_qms")
