@@ -11,7 +11,7 @@ from ..models.qms_customer_complaint import SUBJECT_SIZE
 
 # What the sample page may say after a decision (?message=): fixed codes, each with its wording in
 # the template, so that no text from a link is ever shown to the customer.
-SAMPLE_MESSAGES = ("approved", "rejected", "already_decided", "reason_required", "not_recorded")
+SAMPLE_MESSAGES = ("approved", "rejected", "already_decided", "invalid_comment", "reason_required", "not_recorded")
 
 
 class SampleCustomerPortal(CustomerPortal):
@@ -95,6 +95,8 @@ class SampleCustomerPortal(CustomerPortal):
             # The page says why in the customer's words: a fixed code, never the staff's message.
             if state_before != "sent":
                 code = "already_decided"
+            elif any(ord(char) < 32 and char not in "\t\n\r" for char in comment or ""):
+                code = "invalid_comment"
             elif decision == "reject" and not (comment or "").strip():
                 code = "reason_required"
             else:

@@ -634,8 +634,8 @@ class TestPortalBadInput(HttpCase):
         for data, message in (
             ({"decision": "maybe", "comment": "?"}, None),
             ({"decision": "", "comment": "?"}, None),
-            ({"decision": "reject", "comment": "Leaks\x00"}, "cannot contain NUL characters"),
-            ({"decision": "reject", "comment": "  "}, "reasons to reject"),
+            ({"decision": "reject", "comment": "Leaks\x00"}, "Your comment contains characters we cannot record"),
+            ({"decision": "reject", "comment": "  "}, "Please tell us why you reject the sample"),
         ):
             response = self._post(url, **data)
             self.assertEqual(response.status_code, 200, data)
