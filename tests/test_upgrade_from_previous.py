@@ -221,27 +221,6 @@ def upgraded(previous_checkout):
             from fill_previous import fill
             print({MARKER!r} + json.dumps(fill(env)))
         """)
-        # The pre-migration's duplicate check on the filled previous version: clean as filled, and
-        # refusing (before any change) two shared departments with one code. Rolled back.
-        pre_migration = REPO / "addons" / ADDON / "migrations" / "18.0.2.0.0" / "pre-migration.py"
-        duplicates = _shell(previous_addons, db, f"""
-            import importlib.util
-            spec = importlib.util.spec_from_file_location("qms_pre_migration", {str(pre_migration)!r})
-            pre = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(pre)
-            result = {{"clean": pre.duplicates(env.cr)}}
-            role = env["qms.review.role"].search([("code", "=", "rd")], limit=1)
-            role.copy({{"company_id": False}})
-            role.copy({{"company_id": False}})
-            env.flush_all()
-            try:
-                pre.migrate(env.cr, "18.0.1.0.0")
-                result["blocked"] = None
-            except pre.QmsUpgradeBlocked as error:
-                result["blocked"] = str(error)
-            env.cr.rollback()
-            print({MARKER!r} + json.dumps(result))
-        """) if pre_migration.exists() else None
         snapshot_code = f"""
             from snapshot import snapshot
             print({MARKER!r} + json.dumps(snapshot(env), default=str))
@@ -249,8 +228,7 @@ def upgraded(previous_checkout):
         before = _shell(previous_addons, db, snapshot_code)
         upgrade = _odoo(REPO / "addons", "-d", db, "-u", ADDON, "--stop-after-init", "--no-http", "--log-level=info")
         after = _shell(REPO / "addons", db, snapshot_code) if upgrade.returncode == 0 else None
-        yield {"version": version, "previous_addons": str(previous_addons), "orders": orders, "before": before, "after": after, "upgrade": upgrade,
-               "duplicates": duplicates}
+        yield {"version": version, "previous_addons": str(previous_addons), "orders": orders, "before": before, "after": after, "upgrade": upgrade}
     finally:
         _drop(db)
 
@@ -368,14 +346,3 @@ def test_upgraded_schema_is_a_fresh_install(upgraded):
     )
     new = sorted(set(after["schema"]["constraints"]) - set(upgraded["before"]["schema"]["constraints"]))
     print("constraints new since the previous version:", new or "none")
-
-
-def test_duplicate_codes_stop_the_upgrade_before_any_change(upgraded):
-    """18.0.2.0.0 makes department codes and deadline severities unique among the shared records:
-    its pre-migration reports the duplicates that 18.0.1.x allowed, instead of failing half-way."""
-    duplicates = upgraded["duplicates"]
-    assert duplicates is not None, "migrations/18.0.2.0.0/pre-migration.py is missing"
-    assert duplicates["clean"] == [], duplicates
-    assert duplicates["blocked"], "two shared departments with the code 'rd' did not stop the upgrade"
-    assert "reviewing department code 'rd', shared (no company)" in duplicates["blocked"], duplicates["blocked"]
-    assert "Nothing was changed" in duplicates["blocked"]
