@@ -25,3 +25,5 @@ from . import survey_user_input
 from . import qms_complaint_deadline
 from . import qms_customer_complaint
 from . import qms_quality_investigation
+from . import qms_capability_review_line
+from . import qms_customer_property

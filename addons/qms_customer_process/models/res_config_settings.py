@@ -17,3 +17,9 @@ class ResConfigSettings(models.TransientModel):
     qms_review_before_sending = fields.Boolean(
         related="company_id.qms_review_before_sending", readonly=False,
     )
+    qms_review_organiser_group_id = fields.Many2one(
+        related="company_id.qms_review_organiser_group_id", readonly=False,
+    )
+    qms_downgrade_by_qms_admin = fields.Boolean(
+        related="company_id.qms_downgrade_by_qms_admin", readonly=False,
+    )

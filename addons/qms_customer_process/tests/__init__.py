@@ -14,3 +14,6 @@ from . import test_quality_investigation
 from . import test_workflow_integrity
 from . import test_bad_input
 from . import test_multi_company
+from . import test_review_procedure
+from . import test_capability_review
+from . import test_customer_property
