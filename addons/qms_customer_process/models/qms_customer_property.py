@@ -373,7 +373,9 @@ class QmsCustomerProperty(models.Model):
                 "customer_answer": answer, "customer_answered_by": who, "customer_answered_on": now,
                 "customer_answered_on_portal": user.share,
             })
-            prop.message_post(
+            # sudo: the answer is recorded on the property by whoever records it, the customer on
+            # the portal included, who may only read it.
+            prop.sudo().message_post(
                 body=self.env._("Answer of the customer (%(who)s): %(answer)s", who=who, answer=answer),
                 author_id=prop.partner_id.id if user._is_public() else user.partner_id.id,
             )
