@@ -18,6 +18,7 @@
         "data/ir_sequence_data.xml",
         "data/qms_review_role_data.xml",
         "data/qms_review_rule_data.xml",
+        "data/qms_capability_commitment_data.xml",
         "views/qms_contract_review_line_views.xml",
         "views/qms_review_role_views.xml",
         "views/qms_review_rule_views.xml",

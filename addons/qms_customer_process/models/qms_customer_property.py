@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 PROPERTY_KINDS = [
     ("material", "Material"),
@@ -211,6 +212,7 @@ class QmsCustomerProperty(models.Model):
             ["stock.group_stock_user", "qms_customer_process.group_qms_warehouse"],
             self.env._("Only the warehouse receives customer property into stock."),
         )
+        self._qms_lock()
         if self.state != "received" or self.picking_id:
             raise UserError(self.env._("%s already has its receipt, or was received earlier.", self.reference))
         if self.kind not in STOCKED_KINDS or not self.product_id or self.product_id.type != "consu":
@@ -274,6 +276,7 @@ class QmsCustomerProperty(models.Model):
         if result not in ("conforming", "nonconforming"):
             raise UserError(self.env._("The result of an inspection is conforming or nonconforming, not %s.", result))
         note = (note or "").strip()
+        self._qms_lock()
         for prop in self:
             prop._qms_check_state("received")
             if result == "nonconforming" and not note:
@@ -293,6 +296,7 @@ class QmsCustomerProperty(models.Model):
     def action_start_use(self):
         """A verified, conforming property goes into use (production, packaging of the order)."""
         self._qms_check_role(RECORDER_GROUPS, self.env._("Only sales, the warehouse or production record the use of customer property."))
+        self._qms_lock()
         for prop in self:
             prop._qms_check_state("verified")
             if prop.verification_result != "conforming":
@@ -306,6 +310,7 @@ class QmsCustomerProperty(models.Model):
         """The property goes back to the customer (or is used up in the delivered product)."""
         self._qms_check_role(RECORDER_GROUPS, self.env._("Only sales, the warehouse or production return customer property."))
         self._qms_check_text(note, self.env._("The return note"))
+        self._qms_lock()
         for prop in self:
             prop._qms_check_state(*OPEN_STATES)
         self._qms_write_transition({
@@ -328,6 +333,7 @@ class QmsCustomerProperty(models.Model):
         description = (description or "").strip()
         if not description:
             raise UserError(self.env._("Describe what happened to the customer's property."))
+        self._qms_lock()
         for prop in self:
             prop._qms_check_state(*OPEN_STATES)
         now = fields.Datetime.now()
@@ -352,6 +358,7 @@ class QmsCustomerProperty(models.Model):
         answer = (answer or "").strip()
         user = self.env.user
         portal_user = user.share and not user._is_public()
+        self._qms_lock()
         for prop in self:
             if portal_user:
                 if prop.commercial_partner_id != user.partner_id.commercial_partner_id:
@@ -410,6 +417,16 @@ class QmsCustomerProperty(models.Model):
             ("location_id.usage", "=", "internal"),
             ("company_id", "in", self.company_id.ids),
         ])
+
+    def _qms_lock(self):
+        """Lock the properties' rows before a transition writes them: every transition writes the
+        row it checked, so of two simultaneous transitions the second is refused this lock once the
+        first commits, and Odoo retries it on a new snapshot where its state checks see the first
+        (as sale.order._qms_lock_review does for a contract review)."""
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE", SQL.identifier(self._table), tuple(self.ids),
+            ))
 
     def _qms_check_state(self, *states):
         self.ensure_one()

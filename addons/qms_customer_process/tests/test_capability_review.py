@@ -3,6 +3,8 @@ manager's approval only after every countersign, the printed report, the yearly 
 
 import re
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -216,6 +218,19 @@ class TestYearlyProposal(CapabilityCase):
         # Even when the proposal is cancelled.
         proposed.sudo()._qms_write_transition({"state": "cancel"})
         self.assertFalse(Commitment._qms_cron_propose_next_commitment(today="2031-01-07"))
+
+    def test_the_scheduled_job_proposes_in_january(self):
+        current = self._approved(name="Capability commitment 2030", date_from="2030-01-01", date_to="2030-12-31")
+        cron = self.env.ref("qms_customer_process.ir_cron_qms_propose_next_commitment")
+        self.assertTrue(cron.active)
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        with freeze_time("2030-12-31"):
+            cron.method_direct_trigger()
+        self.assertFalse(current.next_ids, "the job proposes nothing outside January")
+        with freeze_time("2031-01-04"):
+            cron.method_direct_trigger()
+        self.assertEqual(current.next_ids.mapped("name"), ["Capability commitment 2031"])
+        self.assertEqual(current.next_ids.state, "draft")
 
     def test_no_proposal_when_this_year_exists(self):
         Commitment = self.env["qms.capability.commitment"]
