@@ -129,7 +129,7 @@ class TestRolesOutsideTheFlow(SampleCase):
         self.assertTrue(order.with_user(warehouse).has_access("write"))
         for user in (self.reviewers["finance"], self.reviewers["rd"], self.gm, self.qms_admin, warehouse):
             with self.assertRaisesRegex(AccessError, "Only a salesperson who may edit the order requests its contract review"):
-                order.with_user(user).action_qms_request_review()
+                order.with_user(user).action_qms_request_review(reason="Credit limit raised")
         self.assertEqual((order.qms_review_revision, order.qms_review_state), (1, "rejected"))
-        order.with_user(self.salesman).action_qms_request_review()
+        order.with_user(self.salesman).action_qms_request_review(reason="Credit limit raised")
         self.assertEqual((order.qms_review_revision, order.qms_review_state), (2, "in_review"))
