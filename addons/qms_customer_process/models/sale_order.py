@@ -255,14 +255,17 @@ class SaleOrder(models.Model):
                         # refused (AccessError) when the rules make the order special
                         order.write({"qms_contract_type_override": "regular"})
             return orders
-        if not any(vals.get("state") in GATED_STATES for vals in vals_list):
+        # The state the orders are created in: given, or a default_state of the context (which
+        # the ORM applies to the new orders).
+        default_state = self.env.context.get("default_state")
+        states = [vals.get("state", default_state) for vals in vals_list]
+        if not any(state in GATED_STATES for state in states):
             return super().create(vals_list)
         # An order created sent or confirmed (an API call, an import, a copy with such a default)
         # passes the gate as if it were sent or confirmed afterwards. The gate is decided on the
         # order as created (the same classification and rules as everywhere else); a refused
         # order is rolled back with everything its creation made (its lines, its delivery), even
         # when the caller catches the error.
-        states = [vals.get("state") for vals in vals_list]
         with self.env.cr.savepoint():
             # The lines an order is created with are its terms, not an amendment.
             cache = self.env.cr.cache

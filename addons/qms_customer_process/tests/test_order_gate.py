@@ -69,6 +69,19 @@ class TestCreateCopyGate(GateCase):
         self.assertFalse(self.env["sale.order"].search([("partner_id", "=", self.customer.id)]))
         self.assertFalse(self.env["qms.contract.review.line"].search([("order_id.partner_id", "=", self.customer.id)]))
 
+    def test_create_confirmed_by_a_context_default_is_refused(self):
+        """default_state in the context reaches the new order through the ORM: gated the same."""
+        before = self._counts()
+        vals = {
+            "partner_id": self.customer.id,
+            "order_line": [(0, 0, {"product_id": self.product_new.id, "product_uom_qty": 3})],
+        }
+        with self.assertRaisesRegex(UserError, "^The order cannot be created as confirmed: "):
+            self.env["sale.order"].with_user(self.salesman).with_context(default_state="sale").create(vals)
+        self.assertEqual(self._counts(), before, "no order, no delivery left")
+        order = self.env["sale.order"].with_user(self.salesman).with_context(default_state="draft").create(vals)
+        self.assertEqual(order.state, "draft")
+
     def test_create_sent_special_order_is_refused_when_review_comes_before_sending(self):
         self.company.qms_review_before_sending = True
         before = self._counts()
