@@ -241,9 +241,6 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self._qms_check_values(vals)
-            self._qms_check_write_rights(vals)
         if not self.env.su and any(vals.get("qms_contract_type_override") == "regular" for vals in vals_list) \
                 and not self.env.user.has_group("qms_customer_process.group_qms_general_manager"):
             # Whether the order classified as regular is special by the rules is known once it
@@ -255,6 +252,9 @@ class SaleOrder(models.Model):
                         # refused (AccessError) when the rules make the order special
                         order.write({"qms_contract_type_override": "regular"})
             return orders
+        for vals in vals_list:
+            self._qms_check_values(vals)
+            self._qms_check_write_rights(vals)
         # The state the orders are created in: given, or a default_state of the context (which
         # the ORM applies to the new orders).
         default_state = self.env.context.get("default_state")
