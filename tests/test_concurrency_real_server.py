@@ -53,9 +53,10 @@ DEPARTMENT_USERS = {
     "finance": "qms_finance",
     "warehouse": "qms_warehouse",
     "general_manager": "qms_gm",
+    "sales_management": "qms_sales_manager",  # Sales / Administrator: the sales manager's review, the organiser
     "sales": "demo",  # Odoo's demo salesperson (Sales / User: own documents)
 }
-SPECIAL_DEPARTMENTS = ("rd", "production", "procurement", "quality", "finance")
+SPECIAL_DEPARTMENTS = ("sales_management", "rd", "production", "procurement", "quality", "finance")
 
 
 def _missing(message):
@@ -400,7 +401,7 @@ def test_parallel_departments_then_general_manager(server, rpc, report):
     _company_settings(rpc)
     users = rpc["users"]
     # A different pair of parallel departments each round.
-    pairs = [(SPECIAL_DEPARTMENTS[n % 5], SPECIAL_DEPARTMENTS[(n + 2) % 5]) for n in range(ROUNDS)]
+    pairs = [(SPECIAL_DEPARTMENTS[n % 6], SPECIAL_DEPARTMENTS[(n + 2) % 6]) for n in range(ROUNDS)]
     order_ids = _orders_in_review(rpc, rpc["special_product"], ROUNDS, "parallel")
     lines = _lines(rpc, order_ids)
     for order_id in order_ids:
@@ -421,6 +422,15 @@ def test_parallel_departments_then_general_manager(server, rpc, report):
     for order_id, pair in zip(order_ids, pairs, strict=True):
         _accept_at_once(rpc, order_id, lines[order_id], pair)
 
+    # The last of two simultaneous decisions asks the organiser for the conclusion, once; the
+    # general manager decides a special contract after it (procedure 4.4.4).
+    organiser_todos = _todo_users(rpc, "sale.order", order_ids, [("activity_type_id", "=", rpc["review_activity_type"])])
+    lines = _lines(rpc, order_ids)
+    assert not any(lines[order_id]["general_manager"]["is_open"] for order_id in order_ids), \
+        "the general manager waits for the conclusion"
+    for order_id in order_ids:
+        users["sales_management"]("sale.order", "action_qms_conclude", [order_id], "Accepted as reviewed.")
+
     lines = _lines(rpc, order_ids)
     states = _review_states(rpc, order_ids)
     todos = _review_todos(rpc, list(gm_lines.values()))
@@ -433,6 +443,8 @@ def test_parallel_departments_then_general_manager(server, rpc, report):
             (states[order_id] == "in_review", f"review in_review, not {states[order_id]}"),
             (lines[order_id]["general_manager"]["is_open"], "the general manager's line is open"),
             (gm_todos == [users["general_manager"].uid], f"one to-do for the general manager, not {gm_todos}"),
+            (organiser_todos[order_id] and len(set(organiser_todos[order_id])) == len(organiser_todos[order_id]),
+             f"one to-do per organiser for the conclusion, not {organiser_todos[order_id]}"),
         ) if not ok]
 
     users["general_manager"]("qms.contract.review.line", "action_accept", list(gm_lines.values()))

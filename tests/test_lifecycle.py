@@ -206,6 +206,7 @@ print("{MARKER}" + json.dumps(snapshot(env, order)))
     assert decisions == {
         "rd": "accepted", "quality": "conditional", "finance": "rejected",
         "production": "pending", "procurement": "pending", "general_manager": "pending",
+        "sales_management": "pending",
     }
     assert len(before["requirements"]) == 2
     assert len(before["rules"]) >= 9 and len(before["roles"]) >= 8

@@ -60,6 +60,7 @@ class TestPortalGate(HttpCase):
         logins = {
             "rd": "qms_rd", "production": "qms_production", "procurement": "qms_procurement",
             "quality": "qms_quality", "finance": "qms_finance", "general_manager": "qms_gm",
+            "sales_management": "qms_sales_manager",
         }
         users = {
             code: self.env["res.users"].search([("login", "=", login)]) for code, login in logins.items()
@@ -68,6 +69,9 @@ class TestPortalGate(HttpCase):
         for line in lines.sorted("sequence"):
             user = users[line.role_id.code]
             self.assertTrue(user, f"no demo user for {line.role_id.code}")
+            if line._qms_waits_for_conclusion():
+                # The organiser concludes before the general manager decides (procedure 4.4.4).
+                order.with_user(users["sales_management"]).action_qms_conclude("Accepted")
             line.with_user(user).action_accept()
         self.assertEqual(order.qms_review_state, "approved")
 

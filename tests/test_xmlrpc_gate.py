@@ -22,9 +22,10 @@ DEPARTMENT_USERS = {
     "procurement": "qms_procurement",
     "quality": "qms_quality",
     "finance": "qms_finance",
+    "sales_management": "qms_sales_manager",
     "general_manager": "qms_gm",
 }
-FIRST_ROUND = ("rd", "production", "procurement", "quality", "finance")
+FIRST_ROUND = ("sales_management", "rd", "production", "procurement", "quality", "finance")
 
 
 class RpcUser:
@@ -154,11 +155,17 @@ class TestXmlrpcGate(HttpCase):
         self.assertEqual(decisions[line_by_code["rd"]["id"]], "accepted")
         self.assertEqual(decisions[gm_line], "pending")
 
-        # Only the general manager is still pending now.
+        # Only the general manager is still pending now; he decides after the organiser's conclusion.
         fault = self._assert_fault(sales, "sale.order", "action_confirm", [order_id])
         self.assertIn(self.roles["general_manager"].name, fault)
         self.assertNotIn(self.roles["finance"].name, fault)
         self.assertEqual(self._read_order(sales, order_id)["qms_review_state"], "in_review")
+        fault = self._assert_fault(reviewers["general_manager"], "qms.contract.review.line", "action_accept", [gm_line])
+        self.assertIn("after the organiser's conclusion", fault)
+        fault = self._assert_fault(sales, "sale.order", "action_qms_conclude", [order_id], "Accepted")
+        self.assertIn("Only the organiser of the contract review", fault)
+        self.assertTrue(reviewers["sales_management"]("sale.order", "action_qms_conclude", [order_id],
+                                                      "Accepted; the customer witnesses the final inspection"))
 
         self.assertTrue(reviewers["general_manager"]("qms.contract.review.line", "action_accept", [gm_line]))
         # A decided line is a record: deciding it again fails.
@@ -209,6 +216,8 @@ class TestXmlrpcGate(HttpCase):
         order.with_user(self.salesperson).action_qms_request_review()
         users = {code: self.env["res.users"].search([("login", "=", login)]) for code, login in DEPARTMENT_USERS.items()}
         for line in order.qms_review_line_ids.sorted("sequence"):
+            if line._qms_waits_for_conclusion():
+                order.with_user(users["sales_management"]).action_qms_conclude("Accepted")
             line.with_user(users[line.role_id.code]).action_accept()
         self.assertEqual(order.qms_review_state, "approved")
         return order

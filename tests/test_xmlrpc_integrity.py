@@ -72,14 +72,23 @@ PROCEDURE_OWNED = {
                                 "last_reminder_on"},
     # A score line mirrors the status of its survey: the analysis counts the lines of answered surveys.
     "qms.satisfaction.score": {"score", "state"},
-    "qms.capability.commitment": {"state", "approved_by_id", "approved_on"},
-    "qms.contract.review.line": {"decision", "reviewer_id", "decided_on"},
+    "qms.capability.commitment": {"state", "approved_by_id", "approved_on", "review_round", "submitted_by_id",
+                                  "submitted_on"},
+    # A department head's countersign of the initial review (procedure 4.3.2).
+    "qms.capability.review.line": {"decision", "signed_by_id", "signed_on"},
+    "qms.contract.review.line": {"decision", "reviewer_id", "decided_on", "carried_from_id"},
     "sale.order": {"qms_review_state", "qms_review_revision", "qms_review_outdated", "qms_review_required",
-                   "qms_contract_type",
+                   "qms_contract_type", "qms_review_conclusion", "qms_review_concluded_by_id", "qms_review_concluded_on",
                    # issue 12: the customer's acceptance held during the review, released on approval
                    "qms_acceptance_held_on", "qms_accepted_terms"},
     # What the addon sent by itself, to whom and when (issue 12): written by nobody else.
     "qms.followup.log": {"rule", "res_model", "res_id", "key", "date", "user_ids"},
+    # Customer property (顾客财产): quality's verification, the return, the incident reported to the
+    # customer and the customer's answer.
+    "qms.customer.property": {
+        "state", "verified_by_id", "verified_on", "verification_result", "returned_by_id", "returned_on",
+        "incident_type", "incident_reported_by_id", "incident_reported_on", "customer_answer", "customer_answered_on",
+    },
 }
 MODELS = tuple(PROCEDURE_OWNED)
 
@@ -194,6 +203,11 @@ class TestXmlrpcIntegrity(HttpCase):
             "qms.satisfaction.survey": {"draft": survey_draft, "answered": survey_answered},
             "qms.satisfaction.score": {"draft": survey_draft.score_ids[:1], "answered": survey_answered.score_ids[:1]},
             "qms.capability.commitment": {state: cls.make_commitment(state) for state in ("draft", "approved")},
+            "qms.capability.review.line": {
+                "pending": cls.countersign_line(cls.make_commitment("submitted"), "rd"),
+                "countersigned": cls.countersign_line(cls.make_commitment("countersigned"), "rd"),
+            },
+            "qms.customer.property": {state: cls.make_property(state) for state in ("received", "lost")},
             "qms.contract.review.line": {
                 "pending": cls.review_line(order_review, "rd"),
                 "accepted": cls.review_line(cls.make_order("approved"), "rd"),
@@ -224,12 +238,16 @@ class TestXmlrpcIntegrity(HttpCase):
                                           "date_to": str(cls.year["date_to"])},
             "qms.contract.review.line": {"order_id": cls.records["sale.order"]["draft"].id,
                                          "role_id": cls.roles["rd"].id},
+            "qms.capability.review.line": {"commitment_id": cls.records["qms.capability.commitment"]["draft"].id,
+                                           "role_id": cls.roles["rd"].id},
+            "qms.customer.property": {"reference": "QMS-RPC-P", "name": "Forged property", "partner_id": cls.customer.id},
             "sale.order": {"partner_id": cls.customer.id},
             "qms.followup.log": {},
         }
         # Refusals answered by the model before the workflow guard: (fault code, message).
         cls.create_guard = {
             "qms.contract.review.line": (FAULT_USER, "Review lines are created by requesting a contract review"),
+            "qms.capability.review.line": (FAULT_USER, "Countersigns are created by submitting the initial review"),
             "qms.satisfaction.score": (FAULT_USER, "Dimension scores are made from the survey's questionnaire"),
         }
         cls.snapshots = {
@@ -254,6 +272,11 @@ class TestXmlrpcIntegrity(HttpCase):
         if review_state == "approved":
             order.qms_review_line_ids.write({"decision": "accepted", "decided_on": cls.now,
                                              "reviewer_id": cls.users["general_manager"].id})
+        elif review_state == "departments_decided":
+            # Every department accepted a special contract: the organiser's conclusion is due.
+            order.qms_review_line_ids.filtered(lambda line: line.role_id.code != "general_manager").write({
+                "decision": "accepted", "decided_on": cls.now, "reviewer_id": cls.users["rd"].id})
+            review_state = "in_review"
         elif review_state == "rejected":
             cls.review_line(order, "finance").write({"decision": "rejected", "comment": "Credit limit exceeded",
                                                      "decided_on": cls.now, "reviewer_id": cls.users["finance"].id})
@@ -357,9 +380,41 @@ class TestXmlrpcIntegrity(HttpCase):
 
     @classmethod
     def make_commitment(cls, state):
+        """A capability commitment of the company's categories; submitted and later with its
+        countersigns (all countersigned from 'countersigned' on)."""
         vals = {"approved_by_id": cls.users["general_manager"].id, "approved_on": cls.now} if state == "approved" else {}
-        return cls.env["qms.capability.commitment"].create({
-            **cls.year, "name": f"Capability {cls.today.year} ({state})", "state": state, **vals,
+        commitment = cls.env["qms.capability.commitment"].create({
+            **cls.year, "name": f"Capability {cls.today.year} ({state})",
+            "categ_ids": [(6, 0, cls.env.ref("product.product_category_all").ids)],
+        })
+        if state in ("submitted", "countersigned"):
+            commitment.action_submit()
+        if state == "countersigned":
+            commitment.review_line_ids.write({"decision": "countersigned", "signed_on": cls.now,
+                                              "signed_by_id": cls.users["rd"].id})
+        commitment.write({"state": state, **vals})
+        return commitment
+
+    @classmethod
+    def countersign_line(cls, commitment, code):
+        return commitment.review_line_ids.filtered(lambda line: line.role_id.code == code)
+
+    @classmethod
+    def make_property(cls, state):
+        """Copper wire the customer entrusted to the salesperson's care, in the state asked for."""
+        quality, now = cls.users["quality"], cls.now
+        vals = {
+            "received": {},
+            "verified": {"verified_by_id": quality.id, "verified_on": now, "verification_result": "conforming"},
+            "in_use": {"verified_by_id": quality.id, "verified_on": now, "verification_result": "conforming",
+                       "in_use_since": now},
+            "lost": {"verified_by_id": quality.id, "verified_on": now, "verification_result": "conforming",
+                     "incident_type": "damaged", "incident_description": "Crushed", "incident_reported_on": now,
+                     "incident_reported_by_id": cls.users["warehouse"].id},
+        }[state]
+        return cls.env["qms.customer.property"].create({
+            "name": f"Copper wire ({state})", "partner_id": cls.customer.id, "user_id": cls.users["salesperson"].id,
+            "kind": "material", "product_id": cls.special_product.id, "quantity": 20, "state": state, **vals,
         })
 
     # ------------------------------------------------------------------
@@ -462,10 +517,15 @@ class TestXmlrpcIntegrity(HttpCase):
         guard = None
         if model == "qms.contract.review.line" and record.decision != "pending":
             guard = "A decided review line is a record"
+        elif model == "qms.capability.review.line" and record.decision != "pending":
+            guard = "A countersign is a record"
         elif model == "qms.satisfaction.score" and record.survey_id.state in ("answered", "analysed"):
             guard = "An answered satisfaction survey is a record: its answers cannot be changed"
         if guard:
             return (FAULT_ACCESS, FAULT_USER), f"{guard}|{ACCESS_REFUSAL}"
+        if model == "qms.capability.review.line":
+            # A pending countersign: its department's opinion only, by its members.
+            return FAULT_ACCESS, f"{MIXIN_REFUSAL}|{ACCESS_REFUSAL}|Only members of .* write its opinion on the initial review"
         if model in ("qms.sample.request", "qms.contract.review.line", "qms.satisfaction.score"):
             return FAULT_ACCESS, f"{MIXIN_REFUSAL}|{ACCESS_REFUSAL}"
         return FAULT_ACCESS, MIXIN_REFUSAL
@@ -544,6 +604,7 @@ class TestXmlrpcIntegrity(HttpCase):
         investigation = records["qms.quality.investigation"]["draft"]
         action = records["qms.corrective.action"]["open"]
         survey = records["qms.satisfaction.survey"]["draft"]
+        countersign = records["qms.capability.review.line"]["pending"]
         quality = self.users["quality"].id
         # The parent's write access is checked first (AccessError), else the child's guard answers.
         either = (FAULT_ACCESS, f"{MIXIN_REFUSAL}|{ACCESS_REFUSAL}")
@@ -562,6 +623,9 @@ class TestXmlrpcIntegrity(HttpCase):
             (investigation, "corrective_action_ids",
              [(0, 0, {"description": "Forged", "state": "verified", "due_date": str(self.due)})], None, either),
             (survey.campaign_id, "survey_ids", [(1, survey.id, {"state": "answered", "score": 100.0})], survey, either),
+            (countersign.commitment_id, "review_line_ids",
+             [(1, countersign.id, {"decision": "countersigned", "signed_by_id": quality})], countersign,
+             (FAULT_ACCESS, f"{MIXIN_REFUSAL}|{ACCESS_REFUSAL}|Only members of .* write its opinion on the initial review")),
         ]
         for parent, name, commands, child, expected in attempts:
             comodel = parent._fields[name].comodel_name
@@ -649,6 +713,7 @@ class TestXmlrpcIntegrity(HttpCase):
         sales = {"salesperson", "sales_manager"}
         quality = {"quality", "qms_admin"}  # the QMS administrator is a member of quality
         coordinators = {"salesperson", "sales_manager", "general_manager", "qms_admin"}
+        property_recorders = {"salesperson", "sales_manager", "warehouse", "production"}
         campaign_writers = {"sales_manager", "quality", "qms_admin"}
         users = {role: user.id for role, user in self.users.items()}
         follow_up_survey = self.make_survey("answered", self.other_customers[3])
@@ -692,14 +757,64 @@ class TestXmlrpcIntegrity(HttpCase):
              r"You are not allowed to verify .*: quality verifies it \(sales for a satisfaction follow-up\)", None),
             ("corrective action cancel", self.make_action("open"), "action_cancel", {}, quality, "qms_admin",
              {"state": "cancel"}, r"Only quality cancels a corrective action", None),
-            ("commitment approve", self.make_commitment("draft"), "action_approve", {}, {"general_manager"},
+            # The initial review (procedure 4.3): production or the QMS administrator submits it, each
+            # department head countersigns, the general manager approves after every countersign.
+            ("commitment submit", self.make_commitment("draft"), "action_submit", {}, {"production", "qms_admin"},
+             "production", {"state": "submitted", "submitted_by_id": users["production"], "review_round": 1},
+             r"Only production or the QMS administrator submits the initial review for countersign", None),
+            ("countersign", self.countersign_line(self.make_commitment("submitted"), "finance"), "action_countersign",
+             {"opinion": "Budget approved"}, {"finance"}, "finance",
+             {"decision": "countersigned", "signed_by_id": users["finance"]},
+             r"Only members of Finance countersign its part of the initial review", None),
+            ("countersign refused", self.countersign_line(self.make_commitment("submitted"), "quality"), "action_refuse",
+             {"opinion": "No test bench for the new series"}, quality, "quality",
+             {"decision": "refused", "signed_by_id": users["quality"]},
+             r"Only members of Quality countersign its part of the initial review", None),
+            ("commitment back to draft", self.make_commitment("submitted"), "action_reset_draft", {},
+             {"production", "qms_admin", "general_manager"}, "production", {"state": "draft"},
+             r"returns the initial review to draft", None),
+            ("commitment approve", self.make_commitment("countersigned"), "action_approve", {}, {"general_manager"},
              "general_manager", {"state": "approved", "approved_by_id": users["general_manager"]},
              r"Only the general manager approves capability commitments", None),
+            ("commitment next year", self.make_commitment("approved"), "action_propose_next", {},
+             {"production", "qms_admin", "general_manager"}, "qms_admin", {"state": "approved"},
+             r"proposes the next initial review", None),
             ("commitment cancel", self.make_commitment("approved"), "action_cancel", {}, {"general_manager"},
              "general_manager", {"state": "cancel"}, r"Only the general manager cancels capability commitments", None),
             ("review line accept", self.review_line(self.make_order("in_review"), "rd"), "action_accept", {}, {"rd"},
              "rd", {"decision": "accepted", "reviewer_id": users["rd"]}, r"Only members of .* decide its contract review",
              None),
+            # The organiser's conclusion (procedure 4.4.4): the sales managers by default.
+            ("review conclusion", self.make_order("departments_decided"), "action_qms_conclude",
+             {"conclusion": "Accepted; first article inspection"}, {"sales_manager"}, "sales_manager",
+             {"qms_review_conclusion": "Accepted; first article inspection", "qms_review_concluded_by_id": users["sales_manager"]},
+             r"Only the organiser of the contract review \(Sales / Administrator\) writes its conclusion", None),
+            # A special contract made regular: the general manager's decision, never sales alone.
+            ("contract type downgrade", self.make_order("in_review"), "action_qms_override_contract_type",
+             {"contract_type": "regular", "reason": "Same product as the approved prototype"}, {"general_manager"},
+             "general_manager", {"qms_contract_type": "regular", "qms_contract_type_override": "regular"},
+             r"Only the general manager classifies .* as a regular contract|Only a sales manager can override the contract type",
+             None),
+            # Customer property: quality verifies, sales, the warehouse and production record its use
+            # and return, anyone of them or quality reports its loss, sales record the customer's answer.
+            ("property verify", self.make_property("received"), "action_verify", {"result": "conforming"}, quality,
+             "quality", {"state": "verified", "verified_by_id": users["quality"], "verification_result": "conforming"},
+             r"Only quality verifies customer property on receipt", None),
+            ("property in use", self.make_property("verified"), "action_start_use", {}, property_recorders, "warehouse",
+             {"state": "in_use"}, r"Only sales, the warehouse or production record the use of customer property", None),
+            ("property return", self.make_property("in_use"), "action_return", {"note": "Rest returned"},
+             property_recorders, "production", {"state": "returned", "returned_by_id": users["production"]},
+             r"Only sales, the warehouse or production return customer property", None),
+            ("property loss", self.make_property("verified"), "action_report_loss",
+             {"incident_type": "damaged", "description": "Two coils crushed"}, property_recorders | quality, "warehouse",
+             {"state": "lost", "incident_type": "damaged", "incident_reported_by_id": users["warehouse"]},
+             r"Only sales, the warehouse, production or quality report a loss of customer property", None),
+            ("property customer answer", self.make_property("lost"), "action_record_customer_answer",
+             {"answer": "Replace it at your cost"}, sales | {"portal"}, "salesperson",
+             {"customer_answer": "Replace it at your cost"},
+             r"Only sales record the customer's answer about its property", None),
+            ("property receipt", self.make_property("received"), "action_create_receipt", {}, {"warehouse"}, "warehouse",
+             {"state": "received"}, r"Only the warehouse receives customer property into stock", None),
             ("review line reject", self.review_line(self.make_order("in_review"), "finance"), "action_reject",
              {"comment": "Payment terms too long"}, {"finance"}, "finance",
              {"decision": "rejected", "reviewer_id": users["finance"]}, r"Only members of .* decide its contract review",

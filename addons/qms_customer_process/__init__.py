@@ -8,6 +8,8 @@ def uninstall_hook(env):
     lines first so that uninstalling removes the departments and the groups cleanly. The same
     for the records that reference the demo users and partners."""
     env.cr.execute("DELETE FROM qms_contract_review_line")
+    env.cr.execute("DELETE FROM qms_capability_review_line")
+    env.cr.execute("DELETE FROM qms_customer_property")
     # Corrective actions and satisfaction surveys reference users and partners (demo ones
     # among them) that the uninstall removes: their tables go anyway.
     env.cr.execute("DELETE FROM qms_corrective_action")

@@ -272,3 +272,74 @@ class QmsComplaintPortal(CustomerPortal):
         except ValueError:
             return request.env._("The quantity affected must be a positive number.")
         return False
+
+
+class QmsCustomerPropertyPortal(CustomerPortal):
+    """The customer reads its own property on the portal (顾客财产) and answers an incident notice."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "qms_property_count" in counters:
+            Property = request.env["qms.customer.property"]
+            values["qms_property_count"] = Property.search_count(self._prepare_qms_property_domain()) \
+                if Property.has_access("read") else 0
+        return values
+
+    def _prepare_qms_property_domain(self):
+        return [("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id)]
+
+    @http.route(["/my/property", "/my/property/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_qms_properties(self, page=1, **kw):
+        Property = request.env["qms.customer.property"]
+        domain = self._prepare_qms_property_domain()
+        pager = portal_pager(url="/my/property", total=Property.search_count(domain), page=page,
+                             step=self._items_per_page)
+        properties = Property.search(domain, limit=self._items_per_page, offset=pager["offset"])
+        request.session["my_qms_properties_history"] = properties.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "properties": properties,
+            "page_name": "qms_property",
+            "pager": pager,
+            "default_url": "/my/property",
+        })
+        return request.render("qms_customer_process.portal_my_qms_properties", values)
+
+    @http.route("/my/property/<int:property_id>", type="http", auth="public", website=True)
+    def portal_qms_property_page(self, property_id, access_token=None, report_type=None, download=False, **kw):
+        try:
+            property_sudo = self._document_check_access("qms.customer.property", property_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if report_type in ("html", "pdf", "text"):
+            report = "qms_customer_process.action_report_customer_property_incident" if property_sudo.state == "lost" \
+                else "qms_customer_process.action_report_customer_property_register"
+            return self._show_report(model=property_sudo, report_type=report_type, report_ref=report, download=download)
+        values = self._get_page_view_values(property_sudo, access_token, {
+            "customer_property": property_sudo,
+            "page_name": "qms_property",
+            "answer_error": bool(kw.get("answer_error")),
+        }, "my_qms_properties_history", False)
+        return request.render("qms_customer_process.portal_qms_property_page", values)
+
+    @http.route("/my/property/<int:property_id>/answer", type="http", auth="public", website=True, methods=["POST"])
+    def portal_qms_property_answer(self, property_id, access_token=None, answer=None, **kw):
+        try:
+            property_sudo = self._document_check_access("qms.customer.property", property_id, access_token=access_token)
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        url = property_sudo.get_portal_url()
+        if property_sudo.state != "lost" or property_sudo.customer_answer or not isinstance(answer, str) \
+                or "\x00" in answer:
+            return request.redirect(url)
+        if not answer.strip():
+            return request.redirect(f"{url}{'&' if '?' in url else '?'}answer_error=1")
+        # sudo, as the customer's own user: the customer answers the incident notice about its own
+        # property (access checked above); the action checks the state and the customer's company.
+        prop = property_sudo.with_user(request.env.user).sudo()
+        try:
+            with request.env.cr.savepoint():
+                prop.action_record_customer_answer(answer=answer)
+        except UserError:
+            return request.redirect(url)
+        return request.redirect(url)

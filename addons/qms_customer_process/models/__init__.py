@@ -32,3 +32,5 @@ from . import qms_customer_kpi_report
 from . import qms_followup_log
 from . import qms_scheduler
 from . import qms_complaint_sla_report
+from . import qms_capability_review_line
+from . import qms_customer_property

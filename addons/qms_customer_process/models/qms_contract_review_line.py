@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .qms_review_role import GM_CODE
+
 
 class QmsContractReviewLine(models.Model):
     _name = "qms.contract.review.line"
@@ -9,6 +11,7 @@ class QmsContractReviewLine(models.Model):
     _order = "order_id, revision desc, sequence, id"
     _qms_transition_fields = (
         "order_id", "role_id", "revision", "sequence", "topics", "reviewer_id", "decision", "decided_on",
+        "carried_from_id",
         "company_id",  # the order's
         "is_current",  # the order's revision
     )
@@ -49,6 +52,13 @@ class QmsContractReviewLine(models.Model):
     conditions = fields.Text(help="Conditions of an acceptance, or the measures the company must take.")
     comment = fields.Text(help="The department's opinion; required to reject.")
     decided_on = fields.Datetime(readonly=True, copy=False)
+    carried_from_id = fields.Many2one(
+        "qms.contract.review.line", string="Carried Over From", readonly=True, copy=False, index="btree_not_null",
+        ondelete="restrict",
+        help="The line of the previous revision whose decision this line carries over: no term the department "
+        "reviews changed since (procedure 4.5/4.7).",
+    )
+    carried_note = fields.Char(string="Carried Over", compute="_compute_carried_note")
     is_current = fields.Boolean(
         string="Current Revision", compute="_compute_is_current", store=True, index=True,
         help="The line belongs to the order's current review revision (stored: the Department Reviews list opens "
@@ -76,6 +86,13 @@ class QmsContractReviewLine(models.Model):
         for line in self:
             line.is_current = line.revision == line.order_id.qms_review_revision
 
+    @api.depends("carried_from_id.revision")
+    def _compute_carried_note(self):
+        for line in self:
+            line.carried_note = self.env._(
+                "Carried over from revision %s", line.carried_from_id.revision,
+            ) if line.carried_from_id else False
+
     @api.depends_context("uid")
     def _compute_is_my_department(self):
         user_groups = self.env.user.groups_id
@@ -89,7 +106,8 @@ class QmsContractReviewLine(models.Model):
         return [("role_id.group_id", "in" if positive else "not in", self.env.user.groups_id.ids)]
 
     @api.depends("decision", "sequence", "revision", "order_id.qms_review_state",
-                 "order_id.qms_review_line_ids.decision")
+                 "order_id.qms_review_line_ids.decision", "order_id.qms_review_conclusion",
+                 "order_id.qms_contract_type", "role_id.code")
     def _compute_is_open(self):
         user_groups = self.env.user.groups_id
         for line in self:
@@ -103,6 +121,7 @@ class QmsContractReviewLine(models.Model):
                     for other in order.qms_review_line_ids
                     if other.revision == line.revision and other.sequence < line.sequence
                 )
+                and not line._qms_waits_for_conclusion()
             )
             line.can_decide = line.is_open and line.role_id.group_id in user_groups
 
@@ -126,6 +145,13 @@ class QmsContractReviewLine(models.Model):
         # conditions and the comment of a pending line of his department.
         if not self.env.su and any(line.decision != "pending" for line in self):
             raise UserError(self.env._("A decided review line is a record: it cannot be changed."))
+        if not self.env.su and {"conditions", "comment"} & set(vals):
+            user_groups = self.env.user.groups_id
+            for line in self:
+                if line.role_id.group_id not in user_groups:
+                    raise AccessError(self.env._(
+                        "Only members of %(dept)s write its opinion on the contract review.", dept=line.role_id.name,
+                    ))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -183,6 +209,11 @@ class QmsContractReviewLine(models.Model):
                 lambda other: other.revision == self.revision and other.sequence < self.sequence
                 and other.decision not in ("accepted", "conditional")
             )
+            if not waiting and self._qms_waits_for_conclusion():
+                raise UserError(self.env._(
+                    "The general manager decides on %(order)s after the organiser's conclusion of the review.",
+                    order=self.order_id.name,
+                ))
             raise UserError(self.env._("The review of %(dept)s opens after these departments accept: %(waiting)s.",
                               dept=self.role_id.name, waiting=", ".join(waiting.role_id.mapped("name"))))
 
@@ -200,3 +231,10 @@ class QmsContractReviewLine(models.Model):
         # _qms_check_can_decide has just verified.
         self._qms_write_transition(vals)
         self.order_id._qms_after_decision(self)
+        self.order_id._qms_request_conclusion()
+
+    def _qms_waits_for_conclusion(self):
+        """The general manager's line of a special contract waits for the organiser's conclusion."""
+        self.ensure_one()
+        order = self.order_id
+        return self.role_id.code == GM_CODE and not order.qms_review_conclusion and order._qms_needs_conclusion()

@@ -1,4 +1,14 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import ValidationError
+
+# The changed terms of an order (sale.order._qms_terms_changed): a field of the order by its name,
+# a field of its lines as "order_line.<name>", lines added or removed as "order_line", and
+# "*" for changes the order did not record (an order outdated before 18.0.3): they concern everyone.
+ALL_TERMS = "*"
+# The code of the general manager's department: it approves after the departments, after the
+# organiser's conclusion on a special contract, and decides every revision of a special contract again.
+GM_CODE = "general_manager"
+LINES_TERM = "order_line"
 
 
 class QmsReviewRole(models.Model):
@@ -37,12 +47,37 @@ class QmsReviewRole(models.Model):
         translate=True,
         help="What this department checks, one topic per line; printed on the review form.",
     )
+    field_ids = fields.Many2many(
+        "ir.model.fields", "qms_review_role_field_rel", "role_id", "field_id",
+        string="Reviewed Terms",
+        domain=lambda self: self._qms_field_domain(),
+        help="The reviewed terms of an order that concern this department (procedure 4.5/4.7: the departments "
+        "concerned by a change review it again). After an amendment, the department reviews the new revision "
+        "only when one of these terms changed; otherwise its decision is carried over. Empty: every change "
+        "concerns the department.",
+    )
+    capability_countersign = fields.Boolean(
+        string="Countersigns the Initial Review",
+        help="The head of this department countersigns the yearly capability review (初始评审, procedure 4.3.2) "
+        "before the general manager approves it.",
+    )
 
     # The constraint is the unique index made in _auto_init: a plain unique(code, company_id)
     # lets two shared departments (company_id empty, NULLs are distinct) share a code.
     _sql_constraints = [
         ("code_company_uniq", "", "A department code must be unique per company, and among the shared departments."),
     ]
+
+    @api.constrains("field_ids")
+    def _check_field_ids(self):
+        allowed = self._qms_reviewed_terms()
+        for role in self.sudo():
+            wrong = role.field_ids.filtered(lambda field: (field.model, field.name) not in allowed)
+            if wrong:
+                raise ValidationError(self.env._(
+                    "%(dept)s: only the terms a contract review approves can concern a department, not %(fields)s.",
+                    dept=role.name, fields=", ".join(wrong.mapped("field_description")),
+                ))
 
     def _auto_init(self):
         res = super()._auto_init()
@@ -83,3 +118,47 @@ class QmsReviewRole(models.Model):
         return self.sudo().search([
             ("code", "in", list(codes)), ("company_id", "in", [False, *company.ids]),
         ]).with_env(self.env)
+
+    @api.model
+    def _qms_reviewed_terms(self):
+        """(model, field name) of every term a contract review approves."""
+        from .sale_order import REVIEWED_ORDER_FIELDS  # noqa: PLC0415 (the models load in the order of models/__init__)
+        from .sale_order_line import REVIEWED_LINE_FIELDS  # noqa: PLC0415
+        return {("sale.order", name) for name in REVIEWED_ORDER_FIELDS} | {
+            ("sale.order.line", name) for name in REVIEWED_LINE_FIELDS
+        }
+
+    @api.model
+    def _qms_field_domain(self):
+        from .sale_order import REVIEWED_ORDER_FIELDS  # noqa: PLC0415
+        from .sale_order_line import REVIEWED_LINE_FIELDS  # noqa: PLC0415
+        return [
+            "|",
+            "&", ("model", "=", "sale.order"), ("name", "in", sorted(REVIEWED_ORDER_FIELDS)),
+            "&", ("model", "=", "sale.order.line"), ("name", "in", sorted(REVIEWED_LINE_FIELDS)),
+        ]
+
+    def _qms_concerned_by(self, changed_terms):
+        """Whether a change of ``changed_terms`` (see ALL_TERMS) concerns this department: one
+        of its reviewed terms changed, or it lists none (every change concerns it)."""
+        self.ensure_one()
+        if not changed_terms:
+            return False
+        # sudo: the fields of the models are technical records only administrators read; which of
+        # them concern a department is configuration the procedure applies for whoever amends an order.
+        terms = self.sudo().field_ids
+        if ALL_TERMS in changed_terms or not terms:
+            return True
+        order_fields = set(terms.filtered(lambda field: field.model == "sale.order").mapped("name"))
+        line_fields = set(terms.filtered(lambda field: field.model == "sale.order.line").mapped("name"))
+        for term in changed_terms:
+            if term == LINES_TERM:
+                # A line added or removed changes every term of a line.
+                if line_fields or LINES_TERM in order_fields:
+                    return True
+            elif term.startswith(LINES_TERM + "."):
+                if term.split(".", 1)[1] in line_fields or LINES_TERM in order_fields:
+                    return True
+            elif term in order_fields:
+                return True
+        return False

@@ -78,6 +78,18 @@ class ResCompany(models.Model):
         help="On a campaign's reminder date, remind the customers who have not answered.",
     )
 
+    qms_review_organiser_group_id = fields.Many2one(
+        "res.groups", string="Contract Review Organiser",
+        help="The group whose members write the consolidated conclusion of a special contract review, after the "
+        "departments' opinions and before the general manager's approval (procedure 4.4.4). Empty: the sales "
+        "managers.",
+    )
+    qms_downgrade_by_qms_admin = fields.Boolean(
+        string="QMS Administrator May Classify Special Contracts as Regular",
+        help="Classifying as regular an order the rules make special removes the general manager's approval: "
+        "the general manager decides it. When set, the QMS administrator may decide it too.",
+    )
+
     @api.constrains("qms_review_amount_threshold")
     def _check_qms_review_amount_threshold(self):
         if any(company.qms_review_amount_threshold < 0 for company in self):

@@ -28,3 +28,9 @@ class ResConfigSettings(models.TransientModel):
     qms_mail_sample_sent = fields.Boolean(related="company_id.qms_mail_sample_sent", readonly=False)
     qms_mail_survey_wording = fields.Boolean(related="company_id.qms_mail_survey_wording", readonly=False)
     qms_mail_survey_reminder = fields.Boolean(related="company_id.qms_mail_survey_reminder", readonly=False)
+    qms_review_organiser_group_id = fields.Many2one(
+        related="company_id.qms_review_organiser_group_id", readonly=False,
+    )
+    qms_downgrade_by_qms_admin = fields.Boolean(
+        related="company_id.qms_downgrade_by_qms_admin", readonly=False,
+    )

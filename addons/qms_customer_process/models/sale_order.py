@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .qms_review_role import GM_CODE
+
 # The terms a contract review approves: changing one makes the review outdated.
 REVIEWED_ORDER_FIELDS = {
     "order_line", "partner_id", "commitment_date", "payment_term_id", "pricelist_id",
@@ -35,6 +37,8 @@ class SaleOrder(models.Model):
         "qms_review_revision", "qms_review_outdated", "qms_review_state", "qms_review_required",
         "qms_contract_type", "qms_contract_type_auto", "qms_special_reason", "qms_review_decided_on",
         "qms_acceptance_held_on", "qms_accepted_terms",
+        "qms_review_conclusion", "qms_review_concluded_by_id", "qms_review_concluded_on",
+        "qms_review_changed_terms",
     )
 
     # Requirements and classification
@@ -94,6 +98,34 @@ class SaleOrder(models.Model):
     )
     qms_pending_departments = fields.Char(
         string="Pending Departments", compute="_compute_qms_pending_departments",
+    )
+    qms_review_changed_terms = fields.Char(
+        string="Terms Changed Since the Review", readonly=True, copy=False,
+        help="The reviewed terms changed since the current revision was requested: the next revision is "
+        "reviewed by the departments they concern.",
+    )
+    # The organiser's conclusion (procedure 4.4.4-4.4.5)
+    qms_review_conclusion = fields.Text(
+        string="Review Conclusion", readonly=True, copy=False, tracking=True,
+        help="The organiser's consolidated conclusion of the departments' opinions: whether the special terms are "
+        "clear and accepted, and the measures the company takes to meet them.",
+    )
+    qms_review_concluded_by_id = fields.Many2one("res.users", string="Concluded By", readonly=True, copy=False)
+    qms_review_concluded_on = fields.Datetime(string="Concluded On", readonly=True, copy=False)
+    qms_review_can_conclude = fields.Boolean(
+        string="Can Write the Conclusion", compute="_compute_qms_review_can_conclude",
+    )
+    # Differences from the tender (procedure 4.2.1 c)
+    qms_from_tender = fields.Boolean(
+        string="From a Tender", tracking=True,
+        help="The order answers a tender: the differences between the tender and the order must be resolved "
+        "before it is confirmed.",
+    )
+    qms_tender_reference = fields.Char(string="Tender Reference", tracking=True)
+    qms_tender_differences_resolved = fields.Boolean(
+        string="Differences from the Tender Resolved", tracking=True, copy=False,
+        help="Ticked by the salesperson once every difference between the tender and the order is resolved "
+        "with the customer.",
     )
 
     # Order channel and the customer's confirmation of an oral order
@@ -188,6 +220,14 @@ class SaleOrder(models.Model):
             lines = order._qms_current_lines().filtered(lambda line: line.decision == "pending")
             order.qms_pending_departments = ", ".join(lines.role_id.mapped("name")) or False
 
+    @api.depends_context("uid")
+    @api.depends("qms_review_state", "qms_review_line_ids.decision", "qms_review_revision", "company_id")
+    def _compute_qms_review_can_conclude(self):
+        for order in self:
+            order.qms_review_can_conclude = bool(
+                order.id and order._qms_is_organiser() and not order._qms_conclusion_error()
+            )
+
     @api.constrains("qms_contract_type_override", "qms_override_reason")
     def _check_qms_override_reason(self):
         for order in self:
@@ -203,6 +243,17 @@ class SaleOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get("qms_contract_type_override") == "regular" for vals in vals_list) \
+                and not self.env.user.has_group("qms_customer_process.group_qms_general_manager"):
+            # Whether the order classified as regular is special by the rules is known once it
+            # exists: a refused creation leaves nothing behind.
+            with self.env.cr.savepoint():
+                orders = self.create([dict(vals, qms_contract_type_override=False) for vals in vals_list])
+                for order, vals in zip(orders, vals_list, strict=True):
+                    if vals.get("qms_contract_type_override") == "regular":
+                        # refused (AccessError) when the rules make the order special
+                        order.write({"qms_contract_type_override": "regular"})
+            return orders
         for vals in vals_list:
             self._qms_check_values(vals)
             self._qms_check_write_rights(vals)
@@ -295,6 +346,62 @@ class SaleOrder(models.Model):
             order._qms_start_review(reason=reason)
         return True
 
+    def action_qms_conclude(self, conclusion=None):
+        """The organiser's consolidated conclusion of the contract review (procedure 4.4.4-4.4.5):
+        written once the departments have decided and before the general manager decides, by the
+        company's review organiser (the sales managers unless the company names another group).
+        On a special contract the general manager's line opens with it."""
+        self._qms_check_text(conclusion, self.env._("The conclusion of the contract review"))
+        self._qms_ensure_one()
+        if not self._qms_is_organiser():
+            raise AccessError(self.env._(
+                "Only the organiser of the contract review (%s) writes its conclusion.",
+                self._qms_organiser_group().full_name,
+            ))
+        conclusion = (conclusion or "").strip()
+        if not conclusion:
+            raise UserError(self.env._("Write the conclusion of the contract review of %s.", self.name))
+        self._qms_lock_review()
+        error = self._qms_conclusion_error()
+        if error:
+            raise UserError(error)
+        self._qms_write_transition({
+            "qms_review_conclusion": conclusion,
+            "qms_review_concluded_by_id": self.env.user.id,
+            "qms_review_concluded_on": fields.Datetime.now(),
+        })
+        # sudo: the organiser records the conclusion on the order and closes the to-do asking for it,
+        # whatever rights the company gave the group it names.
+        self.sudo().message_post(
+            body=self.env._("Conclusion of the contract review (revision %(rev)s): %(conclusion)s",
+                            rev=self.qms_review_revision, conclusion=conclusion),
+            author_id=self.env.user.partner_id.id,
+        )
+        self.sudo().activity_feedback(
+            ["qms_customer_process.mail_activity_type_qms_review"], feedback=self.env._("Conclusion written."),
+        )
+        self._qms_schedule_review_activities(self._qms_current_lines())
+        return True
+
+    def action_qms_override_contract_type(self, contract_type=None, reason=None):
+        """Classify the orders as ``contract_type`` (regular or special) against the rules, with
+        ``reason``; no contract type: back to the rules' classification. A special contract is
+        classified as regular only by the general manager (or the QMS administrator where the
+        company allows it); sales managers may classify an order as special."""
+        self._qms_check_text(reason, self.env._("The reason to override the contract type"))
+        if contract_type not in (None, False, "regular", "special"):
+            raise UserError(self.env._("%s is not a contract type: regular or special.", contract_type))
+        reason = (reason or "").strip()
+        if contract_type and not reason:
+            raise UserError(self.env._("Give the reason to classify the order differently from the rules."))
+        vals = {"qms_contract_type_override": contract_type or False, "qms_override_reason": reason or False}
+        self._qms_check_write_rights(vals, who_may_override=True)
+        # sudo: the override is the decision of the role checked above; the general manager, who
+        # decides downgrades, need not have the sales rights to edit the order. The chatter records
+        # it under the user's name.
+        self.sudo().write(vals)
+        return True
+
     def action_qms_add_to_commitment(self):
         """Add the products of a successfully delivered special order to the valid commitment
         (procedure: a successfully executed special contract supplements the yearly commitment)."""
@@ -355,14 +462,100 @@ class SaleOrder(models.Model):
 
     # Business methods
 
-    def _qms_check_write_rights(self, vals):
-        if self.env.su:
+    def _qms_check_write_rights(self, vals, who_may_override=False):
+        """Who may override the contract type: sales managers and the QMS administrator (and,
+        through ``action_qms_override_contract_type``, the general manager); classifying as regular
+        an order the rules make special, or changing such a classification, is the general
+        manager's decision (or the QMS administrator's where the company allows it)."""
+        if self.env.su or not QMS_OVERRIDE_FIELDS & set(vals):
             return
-        if QMS_OVERRIDE_FIELDS & set(vals) and not (
-            self.env.user.has_group("sales_team.group_sale_manager")
-            or self.env.user.has_group("qms_customer_process.group_qms_manager")
+        user = self.env.user
+        if not (
+            user.has_group("sales_team.group_sale_manager")
+            or user.has_group("qms_customer_process.group_qms_manager")
+            or (who_may_override and user.has_group("qms_customer_process.group_qms_general_manager"))
         ):
             raise AccessError(self.env._("Only a sales manager can override the contract type."))
+        for order in self:
+            override = vals.get("qms_contract_type_override", order.qms_contract_type_override)
+            if order._qms_is_downgrade(override) and not order._qms_may_downgrade(order.company_id):
+                raise AccessError(self.env._(
+                    "Only the general manager classifies %(order)s as a regular contract: the rules make it "
+                    "special. %(why)s",
+                    order=order.name, why=order.qms_special_reason or "",
+                ))
+
+    def _qms_is_downgrade(self, override):
+        """Whether the contract type ``override`` (False: the rules' classification) makes this
+        special contract regular, or keeps regular an order the rules make special."""
+        self.ensure_one()
+        result = override or self.qms_contract_type_auto
+        return result == "regular" and "special" in (self.qms_contract_type, self.qms_contract_type_auto)
+
+    @api.model
+    def _qms_may_downgrade(self, company):
+        """The general manager, or the QMS administrator where ``company`` allows it, classifies a
+        special contract as regular (it removes the general manager's approval)."""
+        user = self.env.user
+        return self.env.su or user.has_group("qms_customer_process.group_qms_general_manager") or (
+            company.qms_downgrade_by_qms_admin and user.has_group("qms_customer_process.group_qms_manager")
+        )
+
+    def _qms_organiser_group(self):
+        self.ensure_one()
+        # sudo: who organises the review is the company's configuration, checked for any caller.
+        return self.sudo().company_id.qms_review_organiser_group_id or self.env.ref("sales_team.group_sale_manager")
+
+    def _qms_is_organiser(self):
+        """Whether the user organises the contract review of this order and writes its conclusion."""
+        self.ensure_one()
+        return self.env.su or self._qms_organiser_group() in self.env.user.groups_id
+
+    def _qms_needs_conclusion(self):
+        """A special contract reviewed by departments before the general manager: the general
+        manager decides after the organiser's conclusion (procedure 4.4.4-4.4.6)."""
+        self.ensure_one()
+        lines = self._qms_current_lines()
+        return self.qms_contract_type == "special" and any(line.role_id.code == GM_CODE for line in lines) \
+            and any(line.role_id.code != GM_CODE for line in lines)
+
+    def _qms_conclusion_error(self):
+        """Why the conclusion of the current revision cannot be written now, or False."""
+        self.ensure_one()
+        lines = self._qms_current_lines()
+        departments = lines.filtered(lambda line: line.role_id.code != GM_CODE)
+        if not lines or self.qms_review_outdated:
+            return self.env._("No contract review of %s is under way: there is nothing to conclude.", self.name)
+        if not departments:
+            return self.env._("Only the general manager reviews %s: there are no departments' opinions to conclude.",
+                              self.name)
+        pending = departments.filtered(lambda line: line.decision == "pending")
+        if pending:
+            return self.env._("The departments have not all decided on %(order)s yet: %(departments)s.",
+                              order=self.name, departments=", ".join(pending.role_id.mapped("name")))
+        if (lines - departments).filtered(lambda line: line.decision != "pending"):
+            return self.env._("The general manager has already decided on %s: the conclusion comes before.", self.name)
+        return False
+
+    def _qms_request_conclusion(self):
+        """The departments have decided a special contract: its organiser gets a to-do to write the
+        conclusion (the general manager's line opens after it)."""
+        self.ensure_one()
+        if self.qms_review_state != "in_review" or self.qms_review_conclusion or not self._qms_needs_conclusion() \
+                or self._qms_conclusion_error():
+            return
+        group = self._qms_organiser_group().sudo()
+        users = self.team_id.user_id if self.team_id.user_id in group.users else group.users
+        users = users.filtered(lambda user: not user.share and self.company_id in user.company_ids
+                               and user != self.env.ref("base.user_root"))
+        # sudo: whoever decides last asks the organiser for the conclusion (procedure 4.4.4).
+        order = self.sudo()
+        for user in users:
+            order.activity_schedule(
+                "qms_customer_process.mail_activity_type_qms_review", user_id=user.id,
+                summary=self.env._("Conclusion of the contract review of %(order)s (revision %(rev)s)",
+                                   order=self.name, rev=self.qms_review_revision),
+            )
 
     def _qms_current_lines(self):
         self.ensure_one()
@@ -507,10 +700,10 @@ class SaleOrder(models.Model):
         for rule in rules:
             sequence_by_role.setdefault(rule._qms_role_for(self.company_id), rule.sequence)
         revision = self.qms_review_revision + 1
-        # sudo: review lines are created only here, by the procedure's request for review; the
-        # requester (salesperson) may not create or decide lines himself.
-        lines = self.env["qms.contract.review.line"].sudo().create([
-            {
+        carried = self._qms_carried_lines(sequence_by_role)
+        vals_list = []
+        for role, sequence in sorted(sequence_by_role.items(), key=lambda item: (item[1], item[0].sequence)):
+            vals = {
                 "order_id": self.id,
                 "role_id": role.id,
                 "revision": revision,
@@ -518,13 +711,27 @@ class SaleOrder(models.Model):
                 "topics": role.checklist,
                 "reviewer_id": role.user_ids[:1].id,
             }
-            for role, sequence in sorted(sequence_by_role.items(), key=lambda item: (item[1], item[0].sequence))
-        ])
-        self._qms_write_transition({"qms_review_revision": revision, "qms_review_outdated": False})
+            previous = carried.get(role)
+            if previous:
+                # The department's decision of the previous revision stands: no term it reviews changed.
+                vals.update(
+                    topics=previous.topics, reviewer_id=previous.reviewer_id.id, decision=previous.decision,
+                    decided_on=previous.decided_on, conditions=previous.conditions, comment=previous.comment,
+                    carried_from_id=previous.id,
+                )
+            vals_list.append(vals)
+        # sudo: review lines are created only here, by the procedure's request for review; the
+        # requester (salesperson) may not create or decide lines himself.
+        lines = self.env["qms.contract.review.line"].sudo().create(vals_list)
+        self._qms_write_transition({
+            "qms_review_revision": revision, "qms_review_outdated": False, "qms_review_changed_terms": False,
+            "qms_review_conclusion": False, "qms_review_concluded_by_id": False, "qms_review_concluded_on": False,
+        })
+        reviewing = lines.filtered(lambda line: not line.carried_from_id)
         values = {
             "rev": revision,
             "type": dict(self._fields["qms_contract_type"]._description_selection(self.env))[self.qms_contract_type],
-            "departments": ", ".join(lines.role_id.mapped("name")),
+            "departments": ", ".join(reviewing.role_id.mapped("name")),
         }
         if reason:
             body = self.env._(
@@ -533,8 +740,53 @@ class SaleOrder(models.Model):
             )
         else:
             body = self.env._("Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.", **values)
+        if lines - reviewing:
+            body = self.env._(
+                "%(body)s Carried over from revision %(previous)s (no term they review changed): %(departments)s.",
+                body=body, previous=revision - 1, departments=", ".join(
+                    f"{line.role_id.name} ({dict(line._fields['decision']._description_selection(self.env))[line.decision]})"
+                    for line in lines - reviewing
+                ),
+            )
         self.message_post(body=body)
         self._qms_schedule_review_activities(lines)
+
+    def _qms_record_changed_terms(self, terms):
+        """Add ``terms`` to what changed since the current revision was requested."""
+        self.ensure_one()
+        recorded = set(filter(None, (self.qms_review_changed_terms or "").split(",")))
+        if not set(terms) <= recorded:
+            self._qms_write_transition({"qms_review_changed_terms": ",".join(sorted(recorded | set(terms)))})
+
+    def _qms_changed_terms(self):
+        self.ensure_one()
+        return set(filter(None, (self.qms_review_changed_terms or "").split(",")))
+
+    def _qms_concerned(self, line, changed_terms):
+        """Whether a change of ``changed_terms`` concerns the department of ``line``: its reviewed
+        terms changed, or it is the general manager's approval of a special contract."""
+        return (line.role_id.code == GM_CODE and self.qms_contract_type == "special") \
+            or line.role_id._qms_concerned_by(changed_terms)
+
+    def _qms_carried_lines(self, roles):
+        """{department: its line of the current revision} for the departments of ``roles`` whose
+        decision the next revision carries over (procedure 4.5/4.7: only the departments a change
+        concerns review it again): the department accepted the current revision and no term it
+        reviews changed since. Never a rejection or a pending line, never the general manager's
+        approval of a special contract; when the change concerns no department, all review again."""
+        self.ensure_one()
+        if not self.qms_review_revision:
+            return {}
+        changed = self._qms_changed_terms()
+        previous = self._qms_current_lines()
+        carried = {}
+        for role in roles:
+            line = previous.filtered(lambda rl, role=role: rl.role_id == role)[:1]
+            if line and line.decision in ("accepted", "conditional") and not self._qms_concerned(line, changed):
+                carried[role] = line
+        if len(carried) == len(roles):
+            return {}
+        return carried
 
     def _qms_schedule_review_activities(self, lines):
         """A to-do on each line that is open now, for each default reviewer of its department."""
@@ -633,14 +885,19 @@ class SaleOrder(models.Model):
         for order in self - later:
             confirmed = order.state == "sale"
             current = order._qms_current_lines()
+            if order.qms_review_revision:
+                # What changed since the current revision decides who reviews the next one.
+                order._qms_record_changed_terms(changed_fields)
             if not confirmed and (not current or order.qms_review_outdated):
                 continue
-            labels = ", ".join(sorted(
-                order._fields[name].get_description(self.env)["string"] for name in changed_fields
-            ))
+            labels = ", ".join(sorted({
+                order._fields[name.split(".")[0]].get_description(self.env)["string"] for name in changed_fields
+            }))
             if current and not order.qms_review_outdated:
                 order._qms_write_transition({"qms_review_outdated": True})
-                reviewers = current.reviewer_id.partner_id | current.role_id.user_ids.partner_id
+                # The departments the change concerns are notified (procedure 4.5).
+                concerned = current.filtered(lambda line, order=order: order._qms_concerned(line, changed_fields))
+                reviewers = concerned.reviewer_id.partner_id | concerned.role_id.user_ids.partner_id
                 current.sudo().activity_unlink(["qms_customer_process.mail_activity_type_qms_review"])
                 if confirmed:
                     # sudo: whoever amends the order (the warehouse adding a delivered product,
@@ -691,6 +948,9 @@ class SaleOrder(models.Model):
         if self.qms_order_channel == "oral" and not self._qms_oral_confirmed():
             return self.env._("%s is an oral order: record who at the customer confirmed it, when and how, before confirming it.",
                      self.name)
+        if self.qms_from_tender and not self.qms_tender_differences_resolved:
+            return self.env._("%s comes from a tender: resolve its differences from the tender with the customer and tick "
+                              "'Differences from the Tender Resolved' before confirming it.", self.name)
         return self._qms_review_error()
 
     def _qms_review_error(self):
@@ -767,7 +1027,8 @@ class SaleOrder(models.Model):
         lines = self.env["qms.contract.review.line"].sudo().create(vals_list)
         lines_by_order = lines.grouped("order_id")
         for order, order_lines in lines_by_order.items():
-            order._qms_write_transition({"qms_review_revision": order.qms_review_revision + 1})
+            order._qms_write_transition({"qms_review_revision": order.qms_review_revision + 1,
+                                         "qms_review_changed_terms": False})
             order._qms_schedule_review_activities(order_lines)
 
     # Samples (procedure step 7): approved samples are the reference of special orders.

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 # Line fields a contract review approves.
@@ -17,12 +19,19 @@ class SaleOrderLine(models.Model):
         names = REVIEWED_LINE_FIELDS & set(vals)
         if not names:
             return super().write(vals)
+        names = sorted(names)
         reviewed = self._qms_reviewed_lines()
         before = {line.id: [line[name] for name in names] for line in reviewed}
         res = super().write(vals)
-        # Only a value that really changed is an amendment of the reviewed terms.
-        changed = reviewed.filtered(lambda line: [line[name] for name in names] != before[line.id])
-        changed.order_id._qms_terms_changed(["order_line"])
+        # Only a value that really changed is an amendment of the reviewed terms; which one decides
+        # which departments review the amendment.
+        terms_by_order = defaultdict(set)
+        for line in reviewed:
+            for name, old in zip(names, before[line.id], strict=True):
+                if line[name] != old:
+                    terms_by_order[line.order_id].add(f"order_line.{name}")
+        for order, terms in terms_by_order.items():
+            order._qms_terms_changed(sorted(terms))
         return res
 
     def unlink(self):

@@ -25,3 +25,6 @@ from . import test_complaint_sla
 from . import test_customer_emails
 from . import test_held_orders
 from . import test_campaign_sending
+from . import test_review_procedure
+from . import test_capability_review
+from . import test_customer_property

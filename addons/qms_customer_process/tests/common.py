@@ -16,7 +16,9 @@ DEPARTMENT_GROUPS = {
     "warehouse": "qms_customer_process.group_qms_warehouse",
     "general_manager": "qms_customer_process.group_qms_general_manager",
 }
-SPECIAL_DEPARTMENTS = ["rd", "production", "procurement", "quality", "finance"]
+SPECIAL_DEPARTMENTS = ["sales_management", "rd", "production", "procurement", "quality", "finance"]
+# The departments that countersign the yearly initial review (qms.review.role.capability_countersign).
+COUNTERSIGN_DEPARTMENTS = ["sales_management", "rd", "production", "procurement", "quality", "finance", "warehouse"]
 
 
 def require_tool(testcase, *names):
@@ -78,6 +80,10 @@ class QmsCase(TransactionCase):
             code: new_test_user(cls.env, login=f"qms_t_{code}", groups=f"base.group_user,{group}", name=f"Reviewer {code}")
             for code, group in DEPARTMENT_GROUPS.items()
         }
+        # The sales management department is Odoo's sales managers (procedure 参考模板 3.2).
+        cls.reviewers["sales_management"] = new_test_user(
+            cls.env, login="qms_t_sales_management", groups="sales_team.group_sale_manager", name="Reviewer sales_management",
+        )
         cls.gm = cls.reviewers["general_manager"]
         cls.roles = {
             role.code: role for role in cls.env["qms.review.role"].search([])
@@ -126,5 +132,20 @@ class QmsCase(TransactionCase):
         )
 
     def _decide_all(self, order, codes=None):
+        """Accept the lines of ``codes`` (default: every department of a special contract, then the
+        general manager); the organiser writes the conclusion before the general manager decides."""
         for code in codes or [*SPECIAL_DEPARTMENTS, "general_manager"]:
-            self._line(order, code).with_user(self.reviewers[code]).action_accept()
+            line = self._line(order, code)
+            if code == "general_manager" and line._qms_waits_for_conclusion():
+                self._conclude(order)
+            line.with_user(self.reviewers[code]).action_accept()
+
+    def _conclude(self, order, text="Terms clear and accepted; no special measure needed."):
+        order.with_user(self.sales_manager).action_qms_conclude(text)
+
+    def _approve_commitment(self, commitment):
+        """Submit the capability commitment, have every department countersign it, approve it."""
+        commitment.with_user(self.qms_admin).action_submit()
+        for line in commitment.review_line_ids.filtered(lambda rl: rl.decision == "pending"):
+            line.with_user(self.reviewers[line.role_id.code]).action_countersign()
+        commitment.with_user(self.gm).action_approve()

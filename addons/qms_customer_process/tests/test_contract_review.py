@@ -47,7 +47,7 @@ class TestClassification(QmsCase):
             commitment.with_user(self.salesman).action_approve()
         with self.assertRaises(UserError):
             commitment.with_user(self.qms_admin).action_approve()
-        commitment.with_user(self.gm).action_approve()
+        self._approve_commitment(commitment)
         self.assertEqual(commitment.approved_by_id, self.gm)
         inside = self._order(products=[(self.product_std, 100)], commitment_date=fields.Datetime.now() + timedelta(days=20))
         self.assertEqual(inside.qms_contract_type, "regular")
@@ -140,6 +140,9 @@ class TestReviewFlow(QmsCase):
             self.assertEqual(line.reviewer_id, self.reviewers[code])
             self.assertTrue(line.decided_on)
         self.assertEqual(order.qms_review_state, "in_review")
+        # The general manager decides a special contract after the organiser's conclusion (4.4.4).
+        self.assertFalse(self._line(order, "general_manager").is_open)
+        self._conclude(order)
         self.assertTrue(self._line(order, "general_manager").is_open)
         todos = order.sudo().qms_review_line_ids.activity_ids
         self.assertIn(self.gm, todos.user_id, "the general manager is asked once the departments accepted")
@@ -190,8 +193,9 @@ class TestReviewFlow(QmsCase):
         # A rejected review is requested again, with a reason, as revision 2; revision 1 stays on record.
         order.action_qms_request_review(reason="The customer accepts payment in advance")
         self.assertEqual(order.qms_review_revision, 2)
-        self.assertEqual(len(order.qms_review_line_ids.filtered(lambda rl: rl.revision == 1)), 6)
+        self.assertEqual(len(order.qms_review_line_ids.filtered(lambda rl: rl.revision == 1)), 7)
         self.assertEqual(order.qms_review_state, "in_review")
+        self.assertEqual(self._line(order, "finance").decision, "pending", "a rejection is never carried over")
 
     def test_decide_twice_and_other_role(self):
         order = self._special_order()
@@ -254,7 +258,7 @@ class TestReviewFlow(QmsCase):
     def test_salesperson_sees_own_review_lines_only(self):
         order = self._special_order()
         order.action_qms_request_review()
-        self.assertEqual(len(order.qms_review_line_ids.with_user(self.salesman).read(["decision"])), 6)
+        self.assertEqual(len(order.qms_review_line_ids.with_user(self.salesman).read(["decision"])), 7)
         with self.assertRaises(AccessError):
             order.qms_review_line_ids.with_user(self.salesman2).read(["decision"])
 
@@ -456,10 +460,12 @@ class TestChanges(QmsCase):
         order.action_qms_request_review()
         self.assertEqual(order.qms_review_revision, 2)
         self.assertEqual(order.qms_review_state, "in_review")
-        self.assertEqual(len(order.qms_review_line_ids), 12)
+        self.assertEqual(len(order.qms_review_line_ids), 14)
         old = order.qms_review_line_ids.filtered(lambda line: line.revision == 1)
         self.assertTrue(all(line.decision == "accepted" for line in old), "revision 1 stays on record")
-        self._decide_all(order)
+        # A quantity concerns production and procurement (and the general manager of a special
+        # contract); the other departments' decisions are carried over.
+        self._decide_all(order, ["production", "procurement", "general_manager"])
         order.action_confirm()
         self.assertEqual(order.state, "sale")
 
@@ -488,10 +494,12 @@ class TestChanges(QmsCase):
         order.action_confirm()
         order.order_line[0].product_uom_qty = 10
         revision_1 = order.qms_review_line_ids.filtered(lambda line: line.revision == 1)
-        self.assertEqual(revision_1.mapped("decision"), ["accepted"] * 6, "the approved revision stays on record")
+        self.assertEqual(revision_1.mapped("decision"), ["accepted"] * 7, "the approved revision stays on record")
         amendment = order.message_ids.filtered(lambda m: "Amendment" in (m.body or ""))
         self.assertTrue(amendment)
-        self.assertIn(self.reviewers["quality"].partner_id, amendment[0].partner_ids)
+        # The departments a quantity concerns are notified (procedure 4.5), not the others.
+        self.assertIn(self.reviewers["production"].partner_id, amendment[0].partner_ids)
+        self.assertNotIn(self.reviewers["quality"].partner_id, amendment[0].partner_ids)
         # The amendment's review starts by itself (revision 2); requesting it again is refused.
         self.assertEqual(order.qms_review_revision, 2)
         self.assertEqual(order.qms_review_state, "in_review")
@@ -543,7 +551,7 @@ class TestQuotationForm(QmsCase):
             form = Form(order.with_user(self.reviewers[code]), view=review_form)
             self.assertEqual(form.qms_review_state, "in_review")
             self.assertEqual(form.partner_id, self.customer)
-            self.assertEqual(len(form.qms_review_line_ids), 6)
+            self.assertEqual(len(form.qms_review_line_ids), 7)
             self.assertEqual(len(form.order_line), 1)
         form = Form(order.with_user(self.salesman), view=review_form)
         self.assertEqual(form.qms_contract_type, "special")
@@ -587,8 +595,9 @@ class TestDeliveryAndCommitment(QmsCase):
         today = fields.Date.today()
         commitment = self.env["qms.capability.commitment"].create({
             "name": "This year", "date_from": today - timedelta(days=1), "date_to": today + timedelta(days=100),
+            "product_tmpl_ids": [Command.link(self.product_std2.product_tmpl_id.id)],
         })
-        commitment.with_user(self.gm).action_approve()
+        self._approve_commitment(commitment)
         order = self._special_order()
         order.action_qms_request_review()
         self._decide_all(order)

@@ -170,17 +170,21 @@ class TestAmendment(GateCase):
         bodies = order.message_ids.mapped("body")
         self.assertTrue(any("Amendment of the confirmed order (Order Lines)" in body for body in bodies), bodies)
         self.assertTrue(any("Contract review requested (revision 2" in body and "amendment" in body for body in bodies))
-        # The departments of the first round get their to-do; the general manager after them.
+        # The departments a quantity concerns get their to-do (the others' decisions are carried
+        # over); the general manager after them.
         todos = self._revision_lines(order, 2).sudo().activity_ids
-        for code in SPECIAL_DEPARTMENTS:
+        for code in ("production", "procurement"):
             self.assertIn(self.reviewers[code], todos.user_id)
+        for code in ("sales_management", "rd", "quality", "finance"):
+            self.assertNotIn(self.reviewers[code], todos.user_id)
+            self.assertEqual(self._line(order, code).carried_from_id.revision, 1)
         self.assertNotIn(self.gm, todos.user_id)
         self.assertFalse(self._revision_lines(order, 1).sudo().activity_ids)
 
-        self._assert_held(picking, order, ALL_SPECIAL)
-        self._decide_all(order, SPECIAL_DEPARTMENTS)
+        self._assert_held(picking, order, ["production", "procurement", "general_manager"])
+        self._decide_all(order, ["production", "procurement"])
         self._assert_held(picking, order, ["general_manager"], user=self.stock_user)
-        self._line(order, "general_manager").with_user(self.gm).action_accept()
+        self._decide_all(order, ["general_manager"])
         self.assertEqual(order.qms_review_state, "approved")
         picking.move_ids.quantity = 4
         picking.with_user(self.stock_user).button_validate()
@@ -214,7 +218,7 @@ class TestAmendment(GateCase):
             "name": "This year", "date_from": today - timedelta(days=10), "date_to": today + timedelta(days=100),
             "product_tmpl_ids": [Command.link(self.product_std.product_tmpl_id.id)], "capacity_qty": 100,
         })
-        commitment.with_user(self.gm).action_approve()
+        self._approve_commitment(commitment)
         order = self._order(products=[(self.product_std, 80)])
         order.action_confirm()
         self.assertEqual(order.qms_contract_type, "regular")
@@ -240,7 +244,9 @@ class TestAmendment(GateCase):
         form.commitment_date = fields.Datetime.now() + timedelta(days=30)
         form.save()
         self.assertEqual(order.qms_review_revision, 2)
-        self.assertEqual(len(self._revision_lines(order, 2)), 6)
+        # A new line changes every term of a line: every department reviews again.
+        self.assertEqual(len(self._revision_lines(order, 2)), 7)
+        self.assertFalse(self._revision_lines(order, 2).carried_from_id)
         amendment = order.message_ids.filtered(lambda m: "Amendment of the confirmed order" in (m.body or ""))
         self.assertEqual(len(amendment), 1)
         self.assertIn("Delivery Date", amendment.body)
@@ -282,9 +288,9 @@ class TestAmendment(GateCase):
         order = self._approved()
         order.action_confirm()
         order.order_line.product_uom_qty = 6
-        self._line(order, "finance").with_user(self.reviewers["finance"]).action_reject(comment="Price too low")
+        self._line(order, "production").with_user(self.reviewers["production"]).action_reject(comment="No capacity")
         self.assertEqual(order.qms_review_state, "rejected")
-        pattern = r"cannot be validated until the contract review of the amended order is approved: .*rejected by: Finance\.$"
+        pattern = r"cannot be validated until the contract review of the amended order is approved: .*rejected by: Production / Planning\.$"
         with self.assertRaisesRegex(UserError, pattern):
             self._ready(order.picking_ids).with_user(self.stock_user).button_validate()
 
@@ -363,7 +369,7 @@ class TestRequestReviewAgain(GateCase):
         form.save().action_request()
         self.assertEqual(order.qms_review_revision, 2)
         self.assertEqual(order.qms_review_state, "in_review")
-        self.assertEqual(len(self._revision_lines(order, 1)), 6, "revision 1 stays on record")
+        self.assertEqual(len(self._revision_lines(order, 1)), 7, "revision 1 stays on record")
         request = order.message_ids[0]
         self.assertIn("Contract review requested (revision 2", request.body)
         self.assertIn("Reason: Customer paid the overdue invoices; credit limit raised by finance", request.body)

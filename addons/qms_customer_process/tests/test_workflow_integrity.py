@@ -266,7 +266,8 @@ class TestSatisfactionIntegrity(SatisfactionCase):
 class TestCommitmentIntegrity(ComplaintCase):
     def test_only_the_general_manager_approves(self):
         Commitment = self.env["qms.capability.commitment"].with_user(self.qms_admin)
-        values = {"name": "2030 capability", "date_from": "2030-01-01", "date_to": "2030-12-31"}
+        values = {"name": "2030 capability", "date_from": "2030-01-01", "date_to": "2030-12-31",
+                  "categ_ids": [(6, 0, self.category.ids)]}
         count = Commitment.search_count([])
         for forged in ({"state": "approved"}, {"approved_by_id": self.gm.id}, {"approved_on": fields.Datetime.now()}):
             with self.assertRaisesRegex(AccessError, REFUSED):
@@ -278,7 +279,9 @@ class TestCommitmentIntegrity(ComplaintCase):
         with self.assertRaisesRegex(AccessError, "Only the general manager approves capability commitments"):
             commitment.action_approve()
         self.assertEqual(commitment.state, "draft")
-        commitment.with_user(self.gm).action_approve()
+        with self.assertRaisesRegex(UserError, "Submit 2030 capability for the departments' countersign"):
+            commitment.with_user(self.gm).action_approve()
+        self._approve_commitment(commitment)
         self.assertEqual((commitment.state, commitment.approved_by_id), ("approved", self.gm))
         with self.assertRaisesRegex(AccessError, "Only the general manager cancels capability commitments"):
             commitment.action_cancel()
