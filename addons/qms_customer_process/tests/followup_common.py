@@ -113,5 +113,5 @@ class FollowupCase(SatisfactionCase):
             "name": f"Capability {date_from}", "date_from": date_from, "date_to": date_to,
             "product_tmpl_ids": [Command.set(self.product_std.product_tmpl_id.ids)], **vals,
         })
-        commitment.with_user(self.gm).action_approve()
+        self._approve_commitment(commitment)
         return commitment

@@ -3,7 +3,7 @@ import base64
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import QmsCase
+from .common import SPECIAL_DEPARTMENTS, QmsCase
 
 # A valid 1x1 PNG: the portal's signature is an image.
 SIGNATURE = base64.b64decode(
@@ -57,7 +57,7 @@ class TestHeldOrderRelease(QmsCase):
         self._sign(order)
         self.assertEqual(order.state, "draft", "held while the review is pending")
         self.assertTrue(order.qms_acceptance_held_on)
-        self._decide_all(order, ["rd", "production", "procurement", "quality", "finance"])
+        self._decide_all(order, SPECIAL_DEPARTMENTS)
         self.assertEqual(order.state, "draft", "still held until the general manager approves")
         self._decide_all(order, ["general_manager"])
         self.assertEqual(order.state, "sale")

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import config
 
+from .common import SPECIAL_DEPARTMENTS
 from .followup_common import MONDAY, FollowupCase
 
 DAY = timedelta(days=1)
@@ -52,8 +53,10 @@ class TestScheduledJob(FollowupCase):
                 self.assertEqual(first, second, f"day {day}: the second run sent something again")
         lines = order.qms_review_line_ids
         expected = {
-            ("review_reminder", lines): 5,  # the five departments of the first round, each reminded once
-            ("review_escalation", lines): 5,  # then escalated once to the sales team's leader
+            # the departments of the first round (sales management, R&D, production, procurement,
+            # quality, finance), each reminded once, then escalated once to the sales team's leader
+            ("review_reminder", lines): len(SPECIAL_DEPARTMENTS),
+            ("review_escalation", lines): len(SPECIAL_DEPARTMENTS),
             ("complaint_received", complaint): 1,
             ("complaint_acknowledge", complaint): 1, ("complaint_response", complaint): 1,  # closing is not due yet
             ("complaint_closure", complaint): 0,
@@ -64,12 +67,13 @@ class TestScheduledJob(FollowupCase):
         self.assertEqual({key: len(self.logs(*key)) for key in expected}, expected)
         self.assertEqual(self._survey(self.customer_b).reminder_count, 1, "the customer who has not answered: once")
         self.assertEqual(self._survey(self.customer_a).reminder_count, 0, "the customer who answered: never")
-        self.assertEqual(len(self.activities(order, self.team_leader)), 5)
+        self.assertEqual(len(self.activities(order, self.team_leader)), len(SPECIAL_DEPARTMENTS))
         self.assertEqual(len(self.activities(complaint, self.production_manager)), 2)
         self.assertEqual(len(self.activities(complaint, self.quality)), 2)
         self.assertTrue(self.activities(action, self.production_manager))
-        self.assertEqual(len(self.notified(commitment, self.gm.partner_id)), 1)
-        self.assertEqual(len(self.notified(commitment, self.qms_admin.partner_id)), 1)
+        # The commitment has its chatter and to-dos: each is told with a to-do.
+        self.assertEqual(len(self.activities(commitment, self.gm).filtered(lambda act: "expires soon" in act.summary)), 1)
+        self.assertEqual(len(self.activities(commitment, self.qms_admin).filtered(lambda act: "expires soon" in act.summary)), 1)
 
     def test_progress_commit_after_each_batch_and_resume(self):
         with self.at(MONDAY):
@@ -138,7 +142,7 @@ class TestEscalationRules(FollowupCase):
             self.assertFalse(self.logs("review_reminder", lines))
         with self.at(MONDAY + 3 * DAY):  # Thursday
             self.run_job()
-            self.assertEqual(len(self.logs("review_reminder", lines)), 5)
+            self.assertEqual(len(self.logs("review_reminder", lines)), len(SPECIAL_DEPARTMENTS))
             reminder = self.notified(rd_line, rd.partner_id)
             self.assertEqual(len(reminder), 1)
             self.assertIn("more than 2 working days", reminder.body)
@@ -149,7 +153,7 @@ class TestEscalationRules(FollowupCase):
         with self.at(MONDAY + 8 * DAY):  # the Tuesday after
             self.run_job()
             escalations = self.logs("review_escalation", lines)
-            self.assertEqual(len(escalations), 5)
+            self.assertEqual(len(escalations), len(SPECIAL_DEPARTMENTS))
             self.assertEqual(escalations.user_ids, self.team_leader, "the leader of the order's sales team")
             activity = self.activities(order, self.team_leader).filtered(
                 lambda act: "R&D" in act.summary)
@@ -157,10 +161,11 @@ class TestEscalationRules(FollowupCase):
             self.assertEqual(activity.date_deadline, (MONDAY + 8 * DAY).date())
         # A decided line is never reminded; the general manager's line opens after the others.
         with self.at(MONDAY + 9 * DAY):
-            for code in ("rd", "production", "procurement", "quality", "finance"):
-                self._line(order, code).with_user(self.reviewers[code]).action_accept()
+            self._decide_all(order, SPECIAL_DEPARTMENTS)
+            self._conclude(order)  # the organiser's conclusion opens the general manager's line
             self.run_job()
-            self.assertEqual(len(self.logs("review_reminder", lines)), 5, "the general manager's line opened today")
+            self.assertEqual(len(self.logs("review_reminder", lines)), len(SPECIAL_DEPARTMENTS),
+                             "the general manager's line opened today")
         with self.at(MONDAY + 14 * DAY):
             self.run_job()
             gm_line = self._line(order, "general_manager")
@@ -292,8 +297,8 @@ class TestEscalationRules(FollowupCase):
             self.run_job()
             self.run_job()
             self.assertEqual(len(self.logs("commitment_expiry", commitment)), 1)
-            self.assertEqual(len(self.notified(commitment, self.gm.partner_id)), 1)
-            self.assertEqual(len(self.notified(commitment, self.qms_admin.partner_id)), 1)
+            self.assertEqual(len(self.activities(commitment, self.gm).filtered(lambda act: "expires soon" in act.summary)), 1)
+            self.assertEqual(len(self.activities(commitment, self.qms_admin).filtered(lambda act: "expires soon" in act.summary)), 1)
         with self.at(MONDAY + 41 * DAY):
             self.run_job()
             self.run_job()
