@@ -3,7 +3,7 @@
     "summary": "ISO 9001 customer-related processes: contract review of quotations and orders, "
     "samples and customer sample approval, complaints with 8D quality investigations, "
     "corrective actions, customer satisfaction surveys and analysis",
-    "version": "18.0.3.0.0",
+    "version": "18.0.4.0.0",
     "category": "Sales/Sales",
     "author": "qms_customer_process developers",
     "website": "https://example.invalid/qms_customer_process",
