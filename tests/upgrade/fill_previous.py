@@ -41,11 +41,13 @@ def fill(env):
             **vals,
         })
 
-    logins = {"general_manager": "qms_gm"}
+    logins = {"general_manager": "qms_gm", "sales_management": "qms_sales_manager"}
+
+    def user_of(role):
+        return users[logins.get(role.code, f"qms_{role.code}")]
 
     def decide(line, accept=True, **kwargs):
-        user = users[logins.get(line.role_id.code, f"qms_{line.role_id.code}")]
-        line = line.with_user(user)
+        line = line.with_user(user_of(line.role_id))
         return line.action_accept(**kwargs) if accept else line.action_reject(**kwargs)
 
     # Contract review: one order in each review state, with requirements and decided lines.
@@ -57,17 +59,22 @@ def fill(env):
     orders["in_review"] = order(special, qms_requirement_ids=[(0, 0, {"kind": "statutory", "description": "CE marking"})])
     orders["in_review"].action_qms_request_review()
     lines = {line.role_id.code: line for line in orders["in_review"].qms_review_line_ids}
+    decide(lines["sales_management"])  # the sales management department opens the review
     decide(lines["rd"])
     decide(lines["quality"], conditions="Witnessed final inspection")
 
     orders["rejected"] = order(special)
     orders["rejected"].action_qms_request_review()
     lines = {line.role_id.code: line for line in orders["rejected"].qms_review_line_ids}
+    decide(lines["sales_management"])
     decide(lines["finance"], accept=False, comment="Advance payment of 30% required")
 
     def approve(sale_order):
         sale_order.action_qms_request_review()
         for line in sale_order.qms_review_line_ids.sorted("sequence"):
+            if line._qms_waits_for_conclusion():
+                # The organiser's conclusion comes before the general manager's approval.
+                sale_order.with_user(users["qms_sales_manager"]).action_qms_conclude("Terms clear and accepted.")
             decide(line)
 
     orders["approved"] = order(special, 4)
@@ -102,6 +109,10 @@ def fill(env):
     gm = users["qms_gm"]
     demo_commitment = ref("qms_customer_process.capability_commitment_current")
     if demo_commitment.state == "draft":
+        # Submitted, countersigned by each department, then approved by the general manager.
+        demo_commitment.action_submit()
+        for line in demo_commitment.review_line_ids.filtered(lambda rl: rl.decision == "pending"):
+            line.with_user(user_of(line.role_id)).action_countersign()
         demo_commitment.with_user(gm).action_approve()
     cancelled.with_user(gm).action_cancel()
 
