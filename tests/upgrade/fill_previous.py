@@ -101,7 +101,7 @@ def fill(env):
     orders["confirmed"].qms_customer_confirmation_attachment_ids = [(4, confirmation.id)]
     _attach(env, orders["in_review"], "drawing-rev-a.pdf", b"%PDF-1.4 drawing of the prototype pump")
 
-    # Capability commitments: draft, approved (demo, approved here), cancelled.
+    # Capability commitments: draft, submitted, countersigned, approved (demo, approved here), cancelled.
     commitments = env["qms.capability.commitment"]
     commitments.create({"name": "Next year's capability", "date_from": today + timedelta(days=400),
                         "date_to": today + timedelta(days=700), "capacity_qty": 800})
@@ -115,6 +115,17 @@ def fill(env):
             line.with_user(user_of(line.role_id)).action_countersign()
         demo_commitment.with_user(gm).action_approve()
     cancelled.with_user(gm).action_cancel()
+    # Submitted for countersign, and countersigned by every department but not approved yet.
+    for name, start, countersign in (("Capability under countersign", 800, False),
+                                     ("Capability countersigned", 1200, True)):
+        commitment = commitments.create({
+            "name": name, "date_from": today + timedelta(days=start), "date_to": today + timedelta(days=start + 300),
+            "product_tmpl_ids": [(6, 0, standard.product_tmpl_id.ids)], "capacity_qty": 500,
+        })
+        commitment.action_submit()
+        if countersign:
+            for line in commitment.review_line_ids.filtered(lambda rl: rl.decision == "pending"):
+                line.with_user(user_of(line.role_id)).action_countersign()
 
     # Corrective actions in each state: open, implemented, verified effective, reopened as not
     # effective, cancelled; linked to a complaint.
