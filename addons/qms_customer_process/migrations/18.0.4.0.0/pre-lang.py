@@ -6,6 +6,11 @@ language of whoever classified the order. The reasons of existing orders were re
 are kept as such (a "text" reason shows the recorded text as it was), so that no order is classified
 again by the upgrade and no recorded reason is lost. Making the column here also keeps the ORM from
 computing the new field, and with it the contract type, for every order of the database.
+
+``qms_satisfaction_survey.dissatisfied_items`` becomes a translated field (its column turns from text
+into jsonb): Odoo converts the column itself, keeping each recorded list as its English value, which
+every language reads until the list is written again; the lists of new follow-ups are kept in every
+installed language.
 """
 
 import logging
