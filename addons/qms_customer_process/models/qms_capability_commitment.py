@@ -102,7 +102,7 @@ class QmsCapabilityCommitment(models.Model):
     def _compute_pending_departments(self):
         for commitment in self:
             lines = commitment._qms_current_lines().filtered(lambda line: line.decision == "pending")
-            commitment.pending_departments = ", ".join(lines.role_id.mapped("name")) or False
+            commitment.pending_departments = self._qms_join(lines.role_id.mapped("name")) or False
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -181,7 +181,7 @@ class QmsCapabilityCommitment(models.Model):
             })
             commitment.message_post(body=self.env._(
                 "Initial review submitted for countersign (round %(round)s): %(departments)s.",
-                round=review_round, departments=", ".join(roles.mapped("name")),
+                round=review_round, departments=self._qms_join(roles.mapped("name")),
             ))
             for line in lines:
                 line._qms_schedule_countersign()
@@ -249,7 +249,7 @@ class QmsCapabilityCommitment(models.Model):
         if self.next_ids:
             raise UserError(self.env._(
                 "The initial review of the next year was already proposed from %(name)s: %(next)s.",
-                name=self.name, next=", ".join(self.next_ids.mapped("name")),
+                name=self.name, next=self._qms_join(self.next_ids.mapped("name")),
             ))
         years = max(1, fields.Date.context_today(self).year - self.date_from.year)
         new = self._qms_propose_from(years)
@@ -327,7 +327,7 @@ class QmsCapabilityCommitment(models.Model):
         for user in users:
             new.sudo().activity_schedule(
                 "mail.mail_activity_data_todo", user_id=user.id,
-                summary=self.env._("Initial review %s: analyse the capability and submit it", new_year),
+                summary=new._qms_in_lang(user).env._("Initial review %s: analyse the capability and submit it", new_year),
             )
         return new
 
@@ -364,7 +364,8 @@ class QmsCapabilityCommitment(models.Model):
         # Every countersign writes the commitment's row: a simultaneous countersign is refused its
         # lock and retried on a new snapshot (see sale.order._qms_lock_review).
         vals = {"last_countersign_on": line.signed_on}
-        label = dict(line._fields["decision"]._description_selection(self.env))[line.decision]
+        local = self._qms_in_lang()  # the chatter is written in the company's language
+        label = dict(line._fields["decision"]._description_selection(local.env))[line.decision]
         lines = self._qms_current_lines()
         if line.decision == "refused":
             vals["state"] = "draft"
@@ -375,8 +376,8 @@ class QmsCapabilityCommitment(models.Model):
         # countersign on the commitment, which it may only read.
         line.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         self.sudo().message_post(
-            body=self.env._("%(dept)s: %(decision)s. %(opinion)s", dept=line.role_id.name, decision=label,
-                            opinion=line.opinion or ""),
+            body=local.env._("%(dept)s: %(decision)s. %(opinion)s", dept=line.with_env(local.env).role_id.name,
+                             decision=label, opinion=line.opinion or ""),
             author_id=self.env.user.partner_id.id,
         )
         if self.state == "draft":
@@ -384,7 +385,8 @@ class QmsCapabilityCommitment(models.Model):
             for user in (self.submitted_by_id | self.prepared_by_id).filtered(lambda u: u.active and not u.share):
                 self.sudo().activity_schedule(
                     "mail.mail_activity_data_todo", user_id=user.id,
-                    summary=self.env._("Initial review refused by %s: revise and submit it again", line.role_id.name),
+                    summary=self._qms_in_lang(user).env._("Initial review refused by %s: revise and submit it again",
+                                                          line.with_env(self._qms_in_lang(user).env).role_id.name),
                 )
         elif self.state == "countersigned":
             managers = self.env.ref(GM_GROUP).sudo().users.filtered(
@@ -393,7 +395,7 @@ class QmsCapabilityCommitment(models.Model):
             for user in managers:
                 self.sudo().activity_schedule(
                     "mail.mail_activity_data_todo", user_id=user.id,
-                    summary=self.env._("Approve the initial review %s", self.name),
+                    summary=self._qms_in_lang(user).env._("Approve the initial review %s", self.name),
                 )
 
     @api.model

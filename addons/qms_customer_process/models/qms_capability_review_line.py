@@ -157,8 +157,9 @@ class QmsCapabilityReviewLine(models.Model):
             for user in line.role_id.user_ids.filtered(
                 lambda user, line=line: not user.share and line.company_id in user.company_ids
             ):
+                local = line._qms_in_lang(user)  # the to-do reads in the reviewer's language
                 line.activity_schedule(
                     "mail.mail_activity_data_todo", user_id=user.id,
-                    summary=self.env._("Countersign the initial review %(name)s: %(dept)s",
-                                       name=line.commitment_id.name, dept=line.role_id.name),
+                    summary=local.env._("Countersign the initial review %(name)s: %(dept)s",
+                                        name=line.commitment_id.name, dept=local.role_id.name),
                 )

@@ -215,7 +215,7 @@ class QmsContractReviewLine(models.Model):
                     order=self.order_id.name,
                 ))
             raise UserError(self.env._("The review of %(dept)s opens after these departments accept: %(waiting)s.",
-                              dept=self.role_id.name, waiting=", ".join(waiting.role_id.mapped("name"))))
+                              dept=self.role_id.name, waiting=self._qms_join(waiting.role_id.mapped("name"))))
 
     def _qms_decide(self, decision, conditions=None, comment=None):
         self.ensure_one()

@@ -106,7 +106,7 @@ class QmsCorrectiveAction(models.Model):
                 "mail.mail_activity_data_todo",
                 date_deadline=action.due_date,
                 user_id=action.user_id.id,
-                summary=self.env._("Corrective action %s", action.name),
+                summary=action._qms_in_lang(action.user_id).env._("Corrective action %s", action.name),
                 note=action.description,
             )
         return actions
@@ -168,7 +168,7 @@ class QmsCorrectiveAction(models.Model):
                 action.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=action.user_id.id,
-                    summary=self.env._("Corrective action %s was not effective", action.name),
+                    summary=action._qms_in_lang(action.user_id).env._("Corrective action %s was not effective", action.name),
                     note=action.verification_note,
                 )
         return True

@@ -432,17 +432,18 @@ class QmsCustomerComplaint(models.Model):
         and the complaint shows as overdue (nothing refused, nothing lost)."""
         today = fields.Date.context_today(self)
         for complaint in self:
-            if complaint.state == "new":
-                deadline, summary = complaint.date_acknowledge_deadline, self.env._("Acknowledge complaint %s", complaint.name)
-            elif complaint.state in ("acknowledged", "investigating"):
-                deadline, summary = complaint.date_response_deadline, self.env._("Propose a solution for %s", complaint.name)
-            else:
+            if complaint.state not in ("new", "acknowledged", "investigating"):
                 continue
             user = (complaint.user_id | complaint.salesperson_id).filtered(
                 lambda u: not u.share and not u._is_superuser()
             )[:1]
             if not user:
                 continue  # no owner yet: the complaint shows under "Unassigned" and overdue
+            env = complaint._qms_in_lang(user).env  # the to-do reads in the owner's language
+            if complaint.state == "new":
+                deadline, summary = complaint.date_acknowledge_deadline, env._("Acknowledge complaint %s", complaint.name)
+            else:
+                deadline, summary = complaint.date_response_deadline, env._("Propose a solution for %s", complaint.name)
             date_deadline = max(deadline.date(), today) if deadline else today
             complaint.activity_schedule(
                 "mail.mail_activity_data_todo", date_deadline=date_deadline, user_id=user.id, summary=summary,
@@ -670,7 +671,7 @@ class QmsCustomerComplaint(models.Model):
             if isinstance(attachment, tuple | list) and attachment and isinstance(attachment[0], str)
         ]
         if names:
-            text = self.env._("The email had no text; its attachments are in the chatter: %s", ", ".join(names))
+            text = self.env._("The email had no text; its attachments are in the chatter: %s", self._qms_join(names))
         else:
             text = self.env._("The email had no text.")
         return tools.plaintext2html(text)

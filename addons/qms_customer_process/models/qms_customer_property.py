@@ -186,7 +186,7 @@ class QmsCustomerProperty(models.Model):
                 if prop.state in ("returned", "lost"):
                     closed = set(vals) & set(self._fields) - {"note"} - set(self._qms_free_fields())
                 if closed:
-                    labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in closed))
+                    labels = self._qms_join(sorted(self._fields[name]._description_string(self.env) for name in closed))
                     raise UserError(self.env._(
                         "%(ref)s is %(state)s: these fields can no longer be changed: %(fields)s.",
                         ref=prop.reference, fields=labels,
@@ -288,7 +288,7 @@ class QmsCustomerProperty(models.Model):
                 "verification_result": result, "verification_note": note or False,
             })
             if result == "nonconforming":
-                prop._qms_schedule(prop._qms_followers(), self.env._(
+                prop._qms_schedule(prop._qms_followers(), lambda env, prop=prop: env._(
                     "%s does not conform on receipt: report it to the customer", prop.reference,
                 ))
         return True
@@ -347,7 +347,8 @@ class QmsCustomerProperty(models.Model):
             # language, with the portal link and the printed notice.
             prop.message_post_with_source(template, subtype_xmlid="mail.mt_comment", message_type="comment")
             if prop.user_id and prop.user_id != self.env.user:
-                prop._qms_schedule(prop.user_id, self.env._("%s reported to the customer: record its answer", prop.reference))
+                prop._qms_schedule(prop.user_id, lambda env, prop=prop: env._(
+                    "%s reported to the customer: record its answer", prop.reference))
         return True
 
     def action_record_customer_answer(self, answer=None, answered_by=None):
@@ -434,7 +435,7 @@ class QmsCustomerProperty(models.Model):
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(self.env._(
                 "%(ref)s is %(state)s: this step needs it to be %(expected)s.",
-                ref=self.reference, state=labels[self.state], expected=", ".join(labels[s] for s in states),
+                ref=self.reference, state=labels[self.state], expected=self._qms_join(labels[s] for s in states),
             ))
 
     def _qms_free_fields(self):
@@ -448,9 +449,13 @@ class QmsCustomerProperty(models.Model):
         return (self.user_id | self.received_by_id).filtered(lambda user: user.active and not user.share)
 
     def _qms_schedule(self, users, summary):
+        """A to-do for each of ``users``; ``summary(env)`` writes its text in ``env``'s language,
+        the user's."""
         # sudo: the procedure has the next person notified by whoever moves the property on.
         for user in users:
-            self.sudo().activity_schedule("mail.mail_activity_data_todo", user_id=user.id, summary=summary)
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id, summary=summary(self._qms_in_lang(user).env),
+            )
 
     def _qms_incident_label(self):
         self.ensure_one()

@@ -98,7 +98,8 @@ class QmsQualityInvestigation(models.Model):
             investigation.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=investigation.user_id.id,
-                summary=self.env._("Quality investigation %s", investigation.name),
+                summary=investigation._qms_in_lang(investigation.user_id).env._(
+                    "Quality investigation %s", investigation.name),
             )
         return investigations
 

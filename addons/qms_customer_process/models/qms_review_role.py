@@ -76,7 +76,7 @@ class QmsReviewRole(models.Model):
             if wrong:
                 raise ValidationError(self.env._(
                     "%(dept)s: only the terms a contract review approves can concern a department, not %(fields)s.",
-                    dept=role.name, fields=", ".join(wrong.mapped("field_description")),
+                    dept=role.name, fields=self._qms_join(wrong.mapped("field_description")),
                 ))
 
     def _auto_init(self):

@@ -223,7 +223,7 @@ class QmsSampleRequest(models.Model):
             request._qms_write_transition({"state": "submitted", "submitted_on": fields.Datetime.now()})
             request._qms_schedule(
                 "sales_team.group_sale_manager",
-                self.env._("Approve sample request %s", request.name),
+                lambda env, request=request: env._("Approve sample request %s", request.name),
             )
         return True
 
@@ -253,11 +253,12 @@ class QmsSampleRequest(models.Model):
             request._qms_done_activities()
             if done:
                 if request.user_id:
-                    request._qms_schedule_users(request.user_id, self.env._("Sample request %s approved", request.name))
+                    request._qms_schedule_users(request.user_id, lambda env, request=request: env._(
+                        "Sample request %s approved", request.name))
             else:
                 request._qms_schedule(
                     "qms_customer_process.group_qms_general_manager",
-                    self.env._("Approve new development sample %s", request.name),
+                    lambda env, request=request: env._("Approve new development sample %s", request.name),
                 )
         return True
 
@@ -274,7 +275,8 @@ class QmsSampleRequest(models.Model):
         for request in self:
             request._qms_write_transition({"state": "in_production", "production_started_on": fields.Datetime.now()})
             request._qms_schedule_users(
-                request.assigned_user_id, self.env._("Make sample %s", request.name), request.production_due_date,
+                request.assigned_user_id, lambda env, request=request: env._("Make sample %s", request.name),
+                request.production_due_date,
             )
         return True
 
@@ -434,15 +436,18 @@ class QmsSampleRequest(models.Model):
                 "customer_comment": text,
             }
             request._qms_write_transition(vals)
-            label = dict(self._fields["customer_decision"]._description_selection(self.env))[decision]
+            local = request._qms_in_lang()  # the chatter is written in the company's language
+            label = dict(self._fields["customer_decision"]._description_selection(local.env))[decision]
             request.message_post(
-                body=self.env._("Customer decision: %(decision)s by %(who)s. %(comment)s",
-                                decision=label, who=who, comment=text or ""),
+                body=local.env._("Customer decision: %(decision)s by %(who)s. %(comment)s",
+                                 decision=label, who=who, comment=text or ""),
                 author_id=(request.contact_id or request.partner_id).id if user._is_public() else user.partner_id.id,
             )
             if request.user_id:
                 request._qms_schedule_users(
-                    request.user_id, self.env._("Sample %(name)s: customer %(decision)s", name=request.name, decision=label),
+                    request.user_id, lambda env, request=request: env._(
+                        "Sample %(name)s: customer %(decision)s", name=request.name,
+                        decision=dict(self._fields["customer_decision"]._description_selection(env))[decision]),
                 )
         return True
 
@@ -452,7 +457,7 @@ class QmsSampleRequest(models.Model):
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(self.env._(
                 "%(name)s is %(state)s: this step needs it to be %(expected)s.",
-                name=self.name, state=labels[self.state], expected=", ".join(labels[s] for s in states),
+                name=self.name, state=labels[self.state], expected=self._qms_join(labels[s] for s in states),
             ))
 
     def _qms_check_coordinator(self, allow_assigned=False):
@@ -486,7 +491,7 @@ class QmsSampleRequest(models.Model):
                 editable = editable & (PRODUCTION_FIELDS | SHIPPING_FIELDS)
             closed = (field_names & CONTROLLED_FIELDS) - editable
             if closed:
-                labels = ", ".join(sorted(self._fields[name].get_description(self.env)["string"] for name in closed))
+                labels = self._qms_join(sorted(self._fields[name].get_description(self.env)["string"] for name in closed))
                 raise UserError(self.env._(
                     "%(name)s is %(state)s: these fields can no longer be changed: %(fields)s.",
                     name=request.name,
@@ -501,12 +506,15 @@ class QmsSampleRequest(models.Model):
         self._qms_schedule_users(users, summary)
 
     def _qms_schedule_users(self, users, summary, date_deadline=None):
+        """A to-do for each of ``users``; ``summary(env)`` writes its text in ``env``'s language,
+        the user's."""
         # sudo: the procedure has the next person of the sample flow notified by whoever moves
         # the request on, who may not read that person's activities.
         request = self.sudo()
         for user in users:
             request.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=user.id, summary=summary, date_deadline=date_deadline,
+                "mail.mail_activity_data_todo", user_id=user.id, summary=summary(self._qms_in_lang(user).env),
+                date_deadline=date_deadline,
             )
 
     def _qms_done_activities(self):

@@ -307,7 +307,7 @@ class QmsSatisfactionCampaign(models.Model):
             if unsent:
                 body = self.env._(
                     "%(body)s Not sent (no contact with an email address): %(customers)s",
-                    body=body, customers=", ".join(unsent.partner_id.mapped("display_name")),
+                    body=body, customers=self._qms_join(unsent.partner_id.mapped("display_name")),
                 )
             campaign._qms_write_transition({"send_queue": False})
             campaign.message_post(body=body, subtype_xmlid="mail.mt_note", partner_ids=campaign.user_id.partner_id.ids)

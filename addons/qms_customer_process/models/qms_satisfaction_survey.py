@@ -57,7 +57,7 @@ class QmsSatisfactionSurvey(models.Model):
     score_ids = fields.One2many("qms.satisfaction.score", "survey_id", string="Dimension Scores", copy=False)
     comments = fields.Text(string="Customer Comments", copy=False)
     dissatisfied = fields.Boolean(readonly=True, copy=False, index=True)
-    dissatisfied_items = fields.Text(readonly=True, copy=False)
+    dissatisfied_items = fields.Text(readonly=True, copy=False, translate=True)
     corrective_action_ids = fields.One2many("qms.corrective.action", "satisfaction_survey_id", string="Follow-up Actions")
     follow_up_state = fields.Selection(
         [("none", "None"), ("open", "In Progress"), ("done", "Implemented"), ("verified", "Verified")],
@@ -157,7 +157,7 @@ class QmsSatisfactionSurvey(models.Model):
         if no_email:
             raise UserError(self.env._(
                 "These customers have no contact with an email address; add one or enter their paper form: %s",
-                ", ".join(no_email.mapped("partner_id.display_name")),
+                self._qms_join(no_email.mapped("partner_id.display_name")),
             ))
         if any(survey.campaign_id.state == "closed" for survey in self):
             raise UserError(self.env._("The campaign is closed."))
@@ -277,7 +277,7 @@ class QmsSatisfactionSurvey(models.Model):
         if missing or not self.score_ids:
             raise UserError(self.env._(
                 "Choose an answer for every question of the paper form: %s",
-                ", ".join(missing.question_id.sudo().mapped("title")) or self.name,
+                self._qms_join(missing.question_id.sudo().mapped("title")) or self.name,
             ))
 
     def register_paper_answers(self, answer_ids, comments=False):
@@ -352,12 +352,19 @@ class QmsSatisfactionSurvey(models.Model):
             )
             if not low_lines and not low_grade:
                 continue
-            items = [
-                self.env._("%(dimension)s: %(score)s", dimension=line.dimension_id.name, score=round(line.score, 2))
-                for line in low_lines
-            ]
-            if low_grade:
-                items.insert(0, self.env._("Overall: %(score)s (%(grade)s)", score=round(survey.score, 2), grade=survey.grade_id.name))
+
+            def items_in(env, survey=survey, low_lines=low_lines, low_grade=low_grade):
+                """The dissatisfied items, written in ``env``'s language."""
+                items = [
+                    env._("%(dimension)s: %(score)s", dimension=line.dimension_id.name, score=round(line.score, 2))
+                    for line in low_lines.with_env(env)
+                ]
+                if low_grade:
+                    items.insert(0, env._("Overall: %(score)s (%(grade)s)", score=round(survey.score, 2),
+                                          grade=survey.with_env(env).grade_id.name))
+                return items
+
+            items = items_in(self.env)
             company = survey.company_id
             quality = self.env["qms.review.role"]._qms_find("quality", company)
             due = fields.Date.context_today(self) + timedelta(days=campaign.follow_up_days or 30)
@@ -365,15 +372,17 @@ class QmsSatisfactionSurvey(models.Model):
             for department, dimension_lines in self._qms_items_by_department(low_lines, quality, low_grade, company):
                 owner = department.user_ids.filtered(lambda user, company=company: company in user.company_ids)[:1] \
                     or survey.user_id or campaign.user_id
+                # The action is written for its owner, in the owner's language.
+                env = survey._qms_in_lang(owner).env
                 values.append({
-                    "description": self.env._(
+                    "description": env._(
                         "Dissatisfied customer %(customer)s (%(survey)s): %(items)s. Analyse the causes and propose the improvement.",
                         customer=survey.partner_id.display_name,
                         survey=survey.name,
                         items="; ".join(
-                            self.env._("%(dimension)s: %(score)s", dimension=line.dimension_id.name, score=round(line.score, 2))
-                            for line in dimension_lines
-                        ) or items[0],
+                            env._("%(dimension)s: %(score)s", dimension=line.dimension_id.name, score=round(line.score, 2))
+                            for line in dimension_lines.with_env(env)
+                        ) or items_in(env)[0],
                     ),
                     "department_id": department.id,
                     "user_id": owner.id,
@@ -385,6 +394,12 @@ class QmsSatisfactionSurvey(models.Model):
             # responsible departments, whoever registered the answers (customer or sales).
             self.env["qms.corrective.action"].sudo().create(values)
             survey._qms_write_transition({"dissatisfied": True, "dissatisfied_items": "\n".join(items)})
+            # The list is a record read in every language (the analysis prints in the customer's).
+            langs = [code for code, _name in self.env["res.lang"].get_installed()]
+            if len(langs) > 1:
+                survey.sudo().update_field_translations("dissatisfied_items", {
+                    lang: "\n".join(items_in(self.with_context(lang=lang).env)) for lang in langs
+                })
 
     @api.model
     def _qms_items_by_department(self, low_lines, quality, low_grade, company):

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
-from odoo.tools import config
+from odoo.tools import config, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ class QmsScheduler(models.AbstractModel):
                 return (
                     env._("Reminder: contract review of %(order)s", order=line.order_id.name),
                     env._("The contract review of %(order)s has waited for %(dept)s for more than %(days)s working days: "
-                          "please decide it.", order=line.order_id.name, dept=line.role_id.name, days=days),
+                          "please decide it.", order=line.order_id.name, dept=line.with_env(env).role_id.name, days=days),
                 )
 
             self._qms_tell("review_reminder", line, reviewers, texts, todo=False)
@@ -264,11 +264,12 @@ class QmsScheduler(models.AbstractModel):
 
             def texts(lang, line=line, order=order, days=days):
                 env = self.with_context(lang=lang).env
+                local = line.with_env(env)
                 return (
-                    env._("Overdue contract review: %(order)s (%(dept)s)", order=order.name, dept=line.role_id.name),
+                    env._("Overdue contract review: %(order)s (%(dept)s)", order=order.name, dept=local.role_id.name),
                     env._("%(dept)s has not decided its contract review of %(order)s for more than %(days)s working days "
-                          "(reviewers: %(reviewers)s).", dept=line.role_id.name, order=order.name, days=days,
-                          reviewers=", ".join((line.role_id.user_ids | line.reviewer_id).mapped("name")) or "-"),
+                          "(reviewers: %(reviewers)s).", dept=local.role_id.name, order=order.name, days=days,
+                          reviewers=local._qms_join((line.role_id.user_ids | line.reviewer_id).mapped("name")) or "-"),
                 )
 
             self._qms_tell("review_escalation", line, managers, texts, post_on=order)
@@ -307,8 +308,7 @@ class QmsScheduler(models.AbstractModel):
                 tz = company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
                 values = {
                     "name": complaint.name,
-                    "deadline": fields.Datetime.context_timestamp(complaint.with_context(tz=tz), deadline).strftime(
-                        "%Y-%m-%d %H:%M"),
+                    "deadline": complaint.with_env(env)._qms_format_datetime(deadline, tz=tz),
                     "customer": complaint.partner_id.display_name or complaint.email_from or "-",
                     "severity": dict(complaint._fields["severity"]._description_selection(env))[complaint.severity],
                     "owner": complaint.user_id.name or "-",
@@ -376,10 +376,10 @@ class QmsScheduler(models.AbstractModel):
                 summary = env._("Overdue corrective action %s", action.name)
                 if rule == "action_owner":
                     body = env._("Corrective action %(name)s was due on %(date)s and is not implemented yet: %(what)s",
-                                 name=action.name, date=action.due_date, what=action.description)
+                                 name=action.name, date=format_date(env, action.due_date), what=action.description)
                 else:
                     body = env._("Corrective action %(name)s of %(owner)s was due on %(date)s and is still not implemented: "
-                                 "%(what)s", name=action.name, owner=action.user_id.name, date=action.due_date,
+                                 "%(what)s", name=action.name, owner=action.user_id.name, date=format_date(env, action.due_date),
                              what=action.description)
                 return summary, body
 
@@ -422,7 +422,7 @@ class QmsScheduler(models.AbstractModel):
                     env._("Capability commitment %s expires soon", commitment.name),
                     env._("The capability commitment %(name)s expires on %(date)s and no later one is approved: review and "
                           "approve the next one, or orders will no longer be checked against it.",
-                          name=commitment.name, date=commitment.date_to),
+                          name=commitment.name, date=format_date(env, commitment.date_to)),
                 )
 
             self._qms_tell("commitment_expiry", commitment, users, texts)
@@ -451,7 +451,7 @@ class QmsScheduler(models.AbstractModel):
                     env._("No valid capability commitment"),
                     env._("The capability commitment %(name)s ended on %(date)s and no other one is valid: orders are no "
                           "longer checked against an approved capability until the general manager approves a new one.",
-                          name=commitment.name, date=commitment.date_to),
+                          name=commitment.name, date=format_date(env, commitment.date_to)),
                 )
 
             self._qms_tell("commitment_none", commitment, users, texts, todo=False)

@@ -1,8 +1,9 @@
 import math
-from datetime import date
+from datetime import date, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_date
 
 # What a PostgreSQL integer column holds.
 INTEGER_RANGE = (-(2**31), 2**31 - 1)
@@ -127,7 +128,7 @@ class QmsWorkflowMixin(models.AbstractModel):
                 and not self._qms_is_initial_value(name, context[f"default_{name}"])
             }
         if owned:
-            labels = ", ".join(sorted(self._fields[name]._description_string(self.env) for name in owned))
+            labels = self._qms_join(sorted(self._fields[name]._description_string(self.env) for name in owned))
             raise AccessError(self.env._(
                 "%(fields)s of a %(record)s are set by its workflow actions (the buttons), not written directly.",
                 fields=labels, record=self._description,
@@ -243,6 +244,42 @@ class QmsWorkflowMixin(models.AbstractModel):
         user = self.env.user
         if not any(user.has_group(xmlid) for xmlid in group_xmlids):
             raise AccessError(message)
+
+    def _qms_in_lang(self, person=None):
+        """These records in the language a generated text is written in: the language of
+        ``person`` (a user or a partner) for what is written for that person (a to-do), else the
+        company's (chatter notes, kept in one language for the record), else the user's.
+        A language that is not installed falls back the same way."""
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        company = self.company_id[:1] if "company_id" in self._fields else self.env["res.company"]
+        for lang in (person[:1].lang if person else False, (company or self.env.company).partner_id.lang,
+                     self.env.lang):
+            if lang in installed:
+                return self.with_context(lang=lang)
+        return self
+
+    def _qms_join(self, values):
+        """A list of names for a sentence: 、 between them in Chinese, a comma elsewhere."""
+        separator = "、" if (self.env.lang or "").startswith("zh") else ", "
+        return separator.join(str(value) for value in values if value)
+
+    def _qms_format_date(self, value):
+        """A date (or the date of a datetime, in the user's timezone) in the format of the
+        language of this environment, for a generated text."""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            value = fields.Datetime.context_timestamp(self, value).date()
+        return format_date(self.env, value)
+
+    def _qms_format_datetime(self, value, tz=None):
+        """A moment for a generated text: the date and the time without seconds in the formats of
+        this environment's language, in ``tz`` (else the user's timezone)."""
+        if not value:
+            return ""
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz) if tz else self, value)
+        time_format = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").short_time_format or "%H:%M"
+        return f"{format_date(self.env, local.date())} {local.strftime(time_format)}"
 
     def _qms_mail_customer(self, template_xmlid, setting, contact=None):
         """Send the customer of each record the e-mail ``template_xmlid`` through the record's

@@ -35,7 +35,7 @@ class SaleOrder(models.Model):
     # Written only by the review mechanism itself.
     _qms_transition_fields = (
         "qms_review_revision", "qms_review_outdated", "qms_review_state", "qms_review_required",
-        "qms_contract_type", "qms_contract_type_auto", "qms_special_reason", "qms_review_decided_on",
+        "qms_contract_type", "qms_contract_type_auto", "qms_special_reason_data", "qms_review_decided_on",
         "qms_acceptance_held_on", "qms_accepted_terms",
         "qms_review_conclusion", "qms_review_concluded_by_id", "qms_review_concluded_on",
         "qms_review_changed_terms",
@@ -54,9 +54,10 @@ class SaleOrder(models.Model):
         CONTRACT_TYPES, string="Computed Contract Type",
         compute="_compute_qms_contract_type_auto", store=True,
     )
-    qms_special_reason = fields.Text(
-        string="Why Special", compute="_compute_qms_contract_type_auto", store=True,
-    )
+    # Why the order was classified special, as facts (a reason code and its values) stored when
+    # it was classified; the text is written from them in the language of whoever reads it.
+    qms_special_reason_data = fields.Json(compute="_compute_qms_contract_type_auto", store=True, copy=False)
+    qms_special_reason = fields.Text(string="Why Special", compute="_compute_qms_special_reason")
     qms_contract_type_override = fields.Selection(
         CONTRACT_TYPES, string="Contract Type Override", tracking=True, copy=False,
         help="Set by a sales manager, with a reason, to classify the order differently from the rules.",
@@ -172,7 +173,21 @@ class SaleOrder(models.Model):
         for order in self:
             reasons = order._qms_special_reasons(commitments)
             order.qms_contract_type_auto = "special" if reasons else "regular"
-            order.qms_special_reason = "\n".join(reasons) or False
+            order.qms_special_reason_data = reasons or False
+
+    @api.depends_context("lang")
+    @api.depends("qms_special_reason_data")
+    def _compute_qms_special_reason(self):
+        products = self.env["product.product"].browse({
+            values["product_id"] for order in self for _code, values in order.qms_special_reason_data or []
+            if values.get("product_id")
+        }).exists()
+        for order in self:
+            texts = [
+                order._qms_special_reason_text(code, values, products)
+                for code, values in order.qms_special_reason_data or []
+            ]
+            order.qms_special_reason = "\n".join(texts) or False
 
     @api.depends("qms_contract_type_auto", "qms_contract_type_override")
     def _compute_qms_contract_type(self):
@@ -214,11 +229,12 @@ class SaleOrder(models.Model):
             else:
                 order.qms_review_state = "draft" if order.qms_review_required else "not_required"
 
+    @api.depends_context("lang")
     @api.depends("qms_review_state", "qms_review_line_ids.decision")
     def _compute_qms_pending_departments(self):
         for order in self:
             lines = order._qms_current_lines().filtered(lambda line: line.decision == "pending")
-            order.qms_pending_departments = ", ".join(lines.role_id.mapped("name")) or False
+            order.qms_pending_departments = order._qms_join(lines.role_id.mapped("name")) or False
 
     @api.depends_context("uid")
     @api.depends("qms_review_state", "qms_review_line_ids.decision", "qms_review_revision", "company_id")
@@ -372,13 +388,14 @@ class SaleOrder(models.Model):
         })
         # sudo: the organiser records the conclusion on the order and closes the to-do asking for it,
         # whatever rights the company gave the group it names.
+        local = self._qms_in_lang()  # the chatter is written in the company's language
         self.sudo().message_post(
-            body=self.env._("Conclusion of the contract review (revision %(rev)s): %(conclusion)s",
-                            rev=self.qms_review_revision, conclusion=conclusion),
+            body=local.env._("Conclusion of the contract review (revision %(rev)s): %(conclusion)s",
+                             rev=self.qms_review_revision, conclusion=conclusion),
             author_id=self.env.user.partner_id.id,
         )
         self.sudo().activity_feedback(
-            ["qms_customer_process.mail_activity_type_qms_review"], feedback=self.env._("Conclusion written."),
+            ["qms_customer_process.mail_activity_type_qms_review"], feedback=local.env._("Conclusion written."),
         )
         self._qms_schedule_review_activities(self._qms_current_lines())
         return True
@@ -423,7 +440,8 @@ class SaleOrder(models.Model):
             "source_order_ids": [(4, self.id)],
         })
         products.sudo().write({"qms_standard_product": True})
-        commitment.message_post(body=self.env._("Extended with the products of the delivered special order %s.", self.name))
+        commitment.message_post(body=commitment._qms_in_lang().env._(
+            "Extended with the products of the delivered special order %s.", self.name))
         return True
 
     def action_qms_open_quotation(self):
@@ -453,9 +471,10 @@ class SaleOrder(models.Model):
         # keeps the signature and waits for the review instead of being confirmed.
         held = self.filtered(lambda order: order._qms_gate_error())
         for order in held:
-            order.message_post(body=self.env._(
+            local = order._qms_in_lang()  # the chatter is written in the company's language
+            order.message_post(body=local.env._(
                 "The customer accepted the quotation; it stays unconfirmed until its contract review allows it: %s",
-                order._qms_gate_error(),
+                local._qms_gate_error(),
             ))
         held._qms_hold_acceptance()
         return super(SaleOrder, self - held)._validate_order()
@@ -532,7 +551,7 @@ class SaleOrder(models.Model):
         pending = departments.filtered(lambda line: line.decision == "pending")
         if pending:
             return self.env._("The departments have not all decided on %(order)s yet: %(departments)s.",
-                              order=self.name, departments=", ".join(pending.role_id.mapped("name")))
+                              order=self.name, departments=self._qms_join(pending.role_id.mapped("name")))
         if (lines - departments).filtered(lambda line: line.decision != "pending"):
             return self.env._("The general manager has already decided on %s: the conclusion comes before.", self.name)
         return False
@@ -551,10 +570,11 @@ class SaleOrder(models.Model):
         # sudo: whoever decides last asks the organiser for the conclusion (procedure 4.4.4).
         order = self.sudo()
         for user in users:
+            local = order._qms_in_lang(user)
             order.activity_schedule(
                 "qms_customer_process.mail_activity_type_qms_review", user_id=user.id,
-                summary=self.env._("Conclusion of the contract review of %(order)s (revision %(rev)s)",
-                                   order=self.name, rev=self.qms_review_revision),
+                summary=local.env._("Conclusion of the contract review of %(order)s (revision %(rev)s)",
+                                    order=self.name, rev=self.qms_review_revision),
             )
 
     def _qms_current_lines(self):
@@ -562,17 +582,18 @@ class SaleOrder(models.Model):
         return self.qms_review_line_ids.filtered(lambda line: line.revision == self.qms_review_revision)
 
     def _qms_special_reasons(self, commitments):
-        """Why the order is a special contract; an empty list for a regular one."""
+        """Why the order is a special contract, as [reason code, values] pairs (the text is
+        ``_qms_special_reason_text``); an empty list for a regular one."""
         self.ensure_one()
         reasons = []
         if self.qms_new_development:
-            reasons.append(self.env._("New development or modification of a product."))
+            reasons.append(["new_development", {}])
         lines = self.order_line.filtered(lambda line: line.product_id and not line.display_type and not line.is_downpayment)
         for product in lines.product_id:
             if not product.qms_standard_product:
-                reasons.append(self.env._("%s is not a standard product.", product.display_name))
+                reasons.append(["not_standard", {"product_id": product.id}])
         if any(self.qms_requirement_ids.mapped("non_standard")):
-            reasons.append(self.env._("A customer requirement is non-standard."))
+            reasons.append(["non_standard_requirement", {}])
         order_date = fields.Date.to_date(self.date_order) or fields.Date.context_today(self)
         valid = commitments.filtered(
             lambda c: c.company_id == self.company_id and c.date_from <= order_date <= c.date_to
@@ -590,12 +611,28 @@ class SaleOrder(models.Model):
             if not covering:
                 continue
             if all(c.capacity_qty and qty > c.capacity_qty for c in covering):
-                reasons.append(self.env._("%(product)s: quantity %(qty)s is beyond the capability commitment.",
-                                 product=product.display_name, qty=qty))
+                reasons.append(["capacity", {"product_id": product.id, "qty": qty}])
             if lead_days is not None and all(c.lead_time_days and lead_days < c.lead_time_days for c in covering):
-                reasons.append(self.env._("%(product)s: lead time of %(days)s days is shorter than the capability commitment.",
-                                 product=product.display_name, days=lead_days))
+                reasons.append(["lead_time", {"product_id": product.id, "days": lead_days}])
         return reasons
+
+    def _qms_special_reason_text(self, code, values, products):
+        """One reason of ``_qms_special_reasons`` written in this environment's language."""
+        product = products.filtered(lambda p: p.id == values.get("product_id"))
+        name = product.display_name or "-"
+        if code == "new_development":
+            return self.env._("New development or modification of a product.")
+        if code == "not_standard":
+            return self.env._("%s is not a standard product.", name)
+        if code == "non_standard_requirement":
+            return self.env._("A customer requirement is non-standard.")
+        if code == "capacity":
+            return self.env._("%(product)s: quantity %(qty)s is beyond the capability commitment.",
+                              product=name, qty=values.get("qty"))
+        if code == "lead_time":
+            return self.env._("%(product)s: lead time of %(days)s days is shorter than the capability commitment.",
+                              product=name, days=values.get("days"))
+        return values.get("text") or ""  # a reason recorded as text before version 18.0.4.0.0
 
     def _qms_over_threshold(self):
         self.ensure_one()
@@ -727,25 +764,28 @@ class SaleOrder(models.Model):
             "qms_review_revision": revision, "qms_review_outdated": False, "qms_review_changed_terms": False,
             "qms_review_conclusion": False, "qms_review_concluded_by_id": False, "qms_review_concluded_on": False,
         })
+        # The chatter of the order is written in the company's language.
+        local = self._qms_in_lang()
+        lines = lines.with_env(local.env)
         reviewing = lines.filtered(lambda line: not line.carried_from_id)
         values = {
             "rev": revision,
-            "type": dict(self._fields["qms_contract_type"]._description_selection(self.env))[self.qms_contract_type],
-            "departments": ", ".join(reviewing.role_id.mapped("name")),
+            "type": dict(local._fields["qms_contract_type"]._description_selection(local.env))[self.qms_contract_type],
+            "departments": local._qms_join(reviewing.role_id.mapped("name")),
         }
         if reason:
-            body = self.env._(
+            body = local.env._(
                 "Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s. Reason: %(reason)s",
                 reason=reason, **values,
             )
         else:
-            body = self.env._("Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.", **values)
+            body = local.env._("Contract review requested (revision %(rev)s, %(type)s contract): %(departments)s.", **values)
         if lines - reviewing:
-            body = self.env._(
+            decisions = dict(lines._fields["decision"]._description_selection(local.env))
+            body = local.env._(
                 "%(body)s Carried over from revision %(previous)s (no term they review changed): %(departments)s.",
-                body=body, previous=revision - 1, departments=", ".join(
-                    f"{line.role_id.name} ({dict(line._fields['decision']._description_selection(self.env))[line.decision]})"
-                    for line in lines - reviewing
+                body=body, previous=revision - 1, departments=local._qms_join(
+                    f"{line.role_id.name} ({decisions[line.decision]})" for line in lines - reviewing
                 ),
             )
         self.message_post(body=body)
@@ -795,12 +835,14 @@ class SaleOrder(models.Model):
         # on (the requesting salesperson, or the previous department).
         for line in lines.filtered(lambda rl: rl.is_open and not rl.activity_ids).sudo():
             for user in line.role_id.user_ids:
+                # The to-do reads in the reviewer's language.
+                local = line._qms_in_lang(user)
                 line.activity_schedule(
                     "qms_customer_process.mail_activity_type_qms_review",
                     user_id=user.id,
-                    summary=self.env._("Contract review of %(order)s: %(dept)s (revision %(rev)s)",
-                                       order=self.name, dept=line.role_id.name, rev=line.revision),
-                    note=line.topics or "",
+                    summary=local.env._("Contract review of %(order)s: %(dept)s (revision %(rev)s)",
+                                        order=self.name, dept=local.role_id.name, rev=line.revision),
+                    note=local.topics or "",
                 )
 
     def _qms_lock_review(self):
@@ -830,13 +872,15 @@ class SaleOrder(models.Model):
         # Every decision writes the order's row: a simultaneous decision on another line of the
         # order is then refused its lock and retried (see _qms_lock_review).
         self._qms_write_transition({"qms_review_decided_on": line.decided_on})
-        label = dict(line._fields["decision"]._description_selection(self.env))[line.decision]
-        feedback = self.env._("%(dept)s: %(decision)s", dept=line.role_id.name, decision=label)
+        # The chatter of the order is written in the company's language.
+        local = self._qms_in_lang()
+        label = dict(line._fields["decision"]._description_selection(local.env))[line.decision]
+        feedback = local.env._("%(dept)s: %(decision)s", dept=line.with_env(local.env).role_id.name, decision=label)
         # sudo: the to-dos of a department are closed by whichever of its members decides.
         line.sudo().activity_feedback(["qms_customer_process.mail_activity_type_qms_review"], feedback=feedback)
         # sudo: reviewers may only read the order; the procedure records their decision on it.
         self.sudo().message_post(
-            body=self.env._("%(feedback)s. %(text)s", feedback=feedback, text=line.comment or line.conditions or ""),
+            body=local.env._("%(feedback)s. %(text)s", feedback=feedback, text=line.comment or line.conditions or ""),
             author_id=self.env.user.partner_id.id,
         )
         state = self.qms_review_state
@@ -845,10 +889,13 @@ class SaleOrder(models.Model):
         elif state in ("approved", "rejected") and self.user_id:
             # A rejection ends this revision: the other departments need not review it further.
             self._qms_current_lines().sudo().activity_unlink(["qms_customer_process.mail_activity_type_qms_review"])
+            # The salesperson's to-do reads in the salesperson's language.
+            salesperson_env = self._qms_in_lang(self.user_id).env
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=self.user_id.id,
-                summary=self.env._("Contract review approved") if state == "approved" else self.env._("Contract review rejected"),
+                summary=salesperson_env._("Contract review approved") if state == "approved"
+                else salesperson_env._("Contract review rejected"),
             )
         if state == "approved":
             self._qms_release_held_acceptance()
@@ -890,8 +937,9 @@ class SaleOrder(models.Model):
                 order._qms_record_changed_terms(changed_fields)
             if not confirmed and (not current or order.qms_review_outdated):
                 continue
-            labels = ", ".join(sorted({
-                order._fields[name.split(".")[0]].get_description(self.env)["string"] for name in changed_fields
+            local = order._qms_in_lang()  # the chatter is written in the company's language
+            labels = local._qms_join(sorted({
+                order._fields[name.split(".")[0]].get_description(local.env)["string"] for name in changed_fields
             }))
             if current and not order.qms_review_outdated:
                 order._qms_write_transition({"qms_review_outdated": True})
@@ -903,13 +951,13 @@ class SaleOrder(models.Model):
                     # sudo: whoever amends the order (the warehouse adding a delivered product,
                     # too) records the amendment and notifies the departments (procedure 8.2.4).
                     order.sudo().message_post(
-                        body=self.env._("Amendment of the confirmed order (%(fields)s): the contract review of revision "
+                        body=local.env._("Amendment of the confirmed order (%(fields)s): the contract review of revision "
                                         "%(rev)s is outdated.", fields=labels, rev=order.qms_review_revision),
                         partner_ids=reviewers.ids,
                         subtype_xmlid="mail.mt_note",
                     )
                 else:
-                    order.message_post(body=self.env._(
+                    order.message_post(body=local.env._(
                         "Reviewed terms changed (%(fields)s): the contract review of revision %(rev)s is outdated.",
                         fields=labels, rev=order.qms_review_revision,
                     ))
@@ -924,16 +972,17 @@ class SaleOrder(models.Model):
         rules = self._qms_applicable_rules()
         if not rules:
             return
+        local = self._qms_in_lang()  # the chatter is written in the company's language
         if self.qms_review_state == "draft":
             # sudo: as above, the amendment is recorded whoever makes it.
             self.sudo().message_post(
-                body=self.env._("Amendment of the confirmed order (%(fields)s): it now needs a contract review. %(why)s",
-                                fields=labels, why=self.qms_special_reason or ""),
+                body=local.env._("Amendment of the confirmed order (%(fields)s): it now needs a contract review. %(why)s",
+                                 fields=labels, why=local.qms_special_reason or ""),
                 subtype_xmlid="mail.mt_note",
             )
         # sudo: the review of an amendment is started by the amendment itself, whoever makes it.
         self.sudo()._qms_start_review(
-            reason=self.env._("amendment of the confirmed order (%s)", labels), rules=rules.sudo(),
+            reason=local.env._("amendment of the confirmed order (%s)", labels), rules=rules.sudo(),
         )
 
     def _qms_oral_confirmed(self):
@@ -960,7 +1009,7 @@ class SaleOrder(models.Model):
             return False
         state = self.qms_review_state
         if state == "draft":
-            departments = ", ".join(self._qms_applicable_roles().mapped("name"))
+            departments = self._qms_join(self._qms_applicable_roles().mapped("name"))
             return self.env._("%(order)s needs an approved contract review before confirmation; request it. Departments to review: %(departments)s.",
                      order=self.name, departments=departments)
         if state == "in_review":
@@ -969,9 +1018,9 @@ class SaleOrder(models.Model):
         if state == "rejected":
             rejected = self._qms_current_lines().filtered(lambda line: line.decision == "rejected")
             return self.env._("The contract review of %(order)s was rejected by: %(departments)s.",
-                     order=self.name, departments=", ".join(rejected.role_id.mapped("name")))
+                     order=self.name, departments=self._qms_join(rejected.role_id.mapped("name")))
         return self.env._("The terms of %(order)s changed after its contract review: request the review again (departments to review: %(departments)s).",
-                 order=self.name, departments=", ".join(self._qms_current_lines().role_id.mapped("name")))
+                 order=self.name, departments=self._qms_join(self._qms_current_lines().role_id.mapped("name")))
 
     def _qms_state_error(self, state):
         """Why the order cannot become ``state`` (sent or sale) now, or False."""
@@ -1053,7 +1102,7 @@ class SaleOrder(models.Model):
                 missing = self.env["product.product"]
             order.qms_missing_sample_product_ids = missing
             order.qms_sample_warning = self.env._(
-                "Special order: no sample approved by the customer for %s.", ", ".join(missing.mapped("display_name")),
+                "Special order: no sample approved by the customer for %s.", self._qms_join(missing.mapped("display_name")),
             ) if missing else False
 
     # The customer's acceptance held during the review (signature or payment on the portal)
@@ -1108,13 +1157,15 @@ class SaleOrder(models.Model):
         # the procedure only deferred it until the review approved the order. In the name of its
         # salesperson, who answers for it.
         order = self.with_user(salesperson).sudo()
-        accepted_on = fields.Datetime.to_string(self.qms_acceptance_held_on)
+        # The note is for the salesperson: in the salesperson's language, timezone and date format.
+        local = self._qms_in_lang(salesperson).with_context(tz=salesperson.tz or self.env.context.get("tz"))
+        accepted_on = local._qms_format_datetime(self.qms_acceptance_held_on)
         paid = bool(order.transaction_ids.filtered(lambda tx: tx.state in ("authorized", "done"))) \
             and order._is_confirmation_amount_reached()
         signed = bool(order.signature) and not (order.require_payment and order.amount_total > 0 and not paid)
         if not (paid or signed):
             return
-        env = self.with_context(lang=salesperson.lang or self.env.lang).env
+        env = local.env
         if order.qms_accepted_terms != order._qms_terms_digest():
             body = env._("The contract review is approved, but the reviewed terms changed since the customer accepted "
                          "the quotation on %s: confirm it once the customer has agreed to the new terms.", accepted_on)
