@@ -215,6 +215,11 @@ for table in ("res_partner", "res_users", "product_product", "product_template",
               "qms_contract_review_line", "qms_corrective_action"):
     cr.execute(f"ANALYZE {table}")
 t = step("analyze", t)
+# The customer KPIs are a table kept up to date by the ORM; data inserted with SQL is taken in by
+# its rebuild (what the daily job and an upgrade do).
+env["qms.customer.kpi.report"]._qms_rebuild()
+cr.execute("ANALYZE qms_customer_kpi_report")
+t = step("kpi_rebuild", t)
 env.invalidate_all()
 env.registry.clear_cache()
 
@@ -378,7 +383,7 @@ def main():
         counts = res["counts"]
         print(f"{res['scale']:g}x: {counts['orders']:,} orders, {counts['moves']:,} delivered lines, lot delivered "
               f"to {counts['lot_deliveries']:,} customers; insert {res['steps']['insert']} s, "
-              f"analyze {res['steps']['analyze']} s, measures {res['steps']['measure']} s, wall {res['wall']:.0f} s")
+              f"analyze {res['steps']['analyze']} s, KPI table rebuilt {res['steps']['kpi_rebuild']} s, measures {res['steps']['measure']} s, wall {res['wall']:.0f} s")
         for key, label in LABELS.items():
             print(f"  {label:<55} {res['results'][key]['seconds'] * 1000:7.0f} ms {res['results'][key]['queries']:>5} "
                   f"queries")

@@ -74,6 +74,7 @@
         "data/qms_customer_property_data.xml",
         "views/qms_customer_property_views.xml",
         "views/qms_customer_property_portal_templates.xml",
+        "data/qms_customer_kpi_data.xml",
     ],
     "demo": [
         "demo/qms_demo.xml",

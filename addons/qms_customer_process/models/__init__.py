@@ -12,6 +12,8 @@ from . import qms_corrective_action
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import stock_move
+from . import res_partner
 from . import stock_location
 from . import stock_move_line
 from . import payment_transaction

@@ -11,6 +11,11 @@ from odoo.tools import SQL, float_compare
 from .qms_complaint_deadline import SEVERITIES
 
 OPEN_STATES = ("new", "acknowledged", "investigating")
+# What the customer KPIs take from a complaint (qms.customer.kpi.report).
+KPI_FIELDS = {
+    "state", "partner_id", "sale_order_id", "salesperson_id", "product_id", "quantity_affected", "date_received",
+    "date_acknowledged", "date_closed", "company_id",
+}
 # Whether a deadline of the complaint was met (stored once the step is done).
 SLA_STATES = [("on_time", "On Time"), ("late", "Late")]
 # Longest subject: a few words; the details go in the description.
@@ -410,6 +415,7 @@ class QmsCustomerComplaint(models.Model):
                 # gateway): procedure 8.2.1, complaints are recorded.
                 vals["name"] = self.env["ir.sequence"].sudo().next_by_code("qms.customer.complaint") or "/"
         complaints = super().create(vals_list)
+        self.env["qms.customer.kpi.report"]._qms_mark("complaint", complaints.ids)
         for complaint in complaints:
             complaint._qms_schedule_deadline_activity()
         complaints._qms_mail_received()
@@ -417,6 +423,8 @@ class QmsCustomerComplaint(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if KPI_FIELDS.intersection(vals):
+            self.env["qms.customer.kpi.report"]._qms_mark("complaint", self.ids)
         if vals.get("partner_id"):
             # A complaint from an unknown sender gets its receipt once its customer is assigned.
             self._qms_mail_received()
@@ -426,6 +434,7 @@ class QmsCustomerComplaint(models.Model):
     def _unlink_except_handled(self):
         if any(complaint.state != "new" for complaint in self):
             raise UserError(self.env._("A complaint that was handled, closed or rejected is a record: it cannot be deleted."))
+        self.env["qms.customer.kpi.report"]._qms_mark("complaint", self.ids)
 
     def _qms_schedule_deadline_activity(self):
         """The owner's to-do for the next deadline; a deadline already past gets today's date
@@ -1022,7 +1031,10 @@ class QmsCustomerComplaint(models.Model):
                 "date_deadline": fields.Date.context_today(self),
             })
         # sudo: the procedure has quality tell sales (8D D3); quality need not edit customers.
-        Activity.create(vals_list)
+        # Created as core creates activities in bulk (mail_activity_quick_update): without the
+        # "assigned to you" e-mail of each to-do, a dozen queries per customer; the to-dos show
+        # in the salespeople's activities as any other.
+        Activity.with_context(mail_activity_quick_update=True).create(vals_list)
 
     def _qms_containment_summary(self):
         """What the D3 section of the forms prints: the customers who received the lot, the

@@ -1,5 +1,11 @@
 from odoo import api, fields, models, tools
-from odoo.tools import SQL
+from odoo.osv import expression
+from odoo.tools import SQL, sql
+
+# What the report's facts were made from and changed in this transaction (see _qms_mark): the
+# stored rows of those facts are made again before the report is read and before the commit.
+DIRTY_KEY = "qms.customer.kpi.report.dirty"
+DIRTY_KINDS = ("move", "complaint", "survey", "buyer", "partner")
 
 # Each fact of the report is one row; its id is the id of its source record times 8 plus the kind
 # of fact, so that it stays the same from one query to the next.
@@ -25,30 +31,49 @@ RATIOS = {
 }
 
 
+# The sums, columns of the table, in the order of its rows' values.
+MEASURES = {
+    "delivery_count": "integer", "on_time_count": "integer", "delivered_qty": "float", "complaint_count": "integer",
+    "complaint_qty": "float", "acknowledged_count": "integer", "acknowledge_hours_total": "float",
+    "closed_count": "integer", "close_days_total": "float", "survey_count": "integer", "score_total": "float",
+    "customer_count": "integer", "repeat_customer_count": "integer", "previous_customer_count": "integer",
+    "retained_customer_count": "integer",
+}
+
+
 class QmsCustomerKpiReport(models.Model):
     """Customer KPIs from the ERP's own records (ISO 9001 9.1.2 and 9.3.2 c), per customer
-    (commercial partner), salesperson, product category and month, like Odoo's sale.report: a
-    read-only model over a SQL view of facts (deliveries, complaints, surveys, customers who
-    bought). The sums are columns of the view; the rates are computed from the sums of any group
-    of rows, so that a PPM or an on-time rate is right at every level of a pivot."""
+    (commercial partner), salesperson, product category and month: a read-only table of facts
+    (deliveries, complaints, surveys, customers who bought), one row per fact, made with SQL from
+    the records and kept up to date as they change (_qms_mark, _qms_refresh): reading a year
+    reads the year's rows through indexes instead of computing every delivery ever made again.
+    The sums are columns; the rates are computed from the sums of any group of rows, so that a PPM
+    or an on-time rate is right at every level of a pivot.
+
+    The rows of a fact are made again when the ORM changes what it is made from: a done delivery
+    move, its transfer or order (stock.move, stock.picking, sale.order), a complaint, a survey, the
+    orders of a customer (its customer months), a customer's company or salesperson (res.partner).
+    What changes under the ORM (SQL, a product's category, a company's time zone) is caught by the
+    daily rebuild (_cron_rebuild)."""
 
     _name = "qms.customer.kpi.report"
     _description = "Customer KPI Analysis"
-    _auto = False
     _rec_name = "date"
     _order = "date desc, id desc"
+    _log_access = False
 
-    fact = fields.Selection(FACTS, readonly=True)
+    fact = fields.Selection(FACTS, readonly=True, index=True)
     date = fields.Date(
-        string="Month", readonly=True,
+        string="Month", readonly=True, index=True,
         help="The first day of the month of the fact, in the time zone of the company's address: a delivery's done "
              "date, a complaint's reception (its closing for closing times), a survey's campaign period, a customer's "
              "orders.",
     )
-    company_id = fields.Many2one("res.company", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, help="The customer company.")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True,
+                                 help="The customer company.")
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", readonly=True,
+        "res.users", string="Salesperson", readonly=True, index=True,
         help="The salesperson of the order delivered, of the complaint, of the survey; for the customer rates, the "
              "customer's salesperson (else the one of its last order).",
     )
@@ -144,12 +169,175 @@ class QmsCustomerKpiReport(models.Model):
             )
         return super()._read_group_select(aggregate_spec, query)
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        """The names of the records grouped by (customers above all) read at once: the ORM reads
+        them in batches of 1,000, one query more for every 1,000 customers of a pivot."""
+        for group in lazy_groupby:
+            field = self._fields[group.split(":")[0].split(".")[0]]
+            if field.type == "many2one":
+                records = self.env[field.comodel_name].browse(
+                    {row[group].id for row in rows_dict if isinstance(row[group], models.BaseModel) and row[group]})
+                if len(records) > 1:
+                    stored = [name for name, record_field in records._fields.items()
+                              if record_field.store and record_field.prefetch is True and record_field.column_type]
+                    records.sudo().fetch(stored)
+        return super()._read_group_format_result(rows_dict, lazy_groupby)
 
     @api.model
-    def _query(self):
+    def _search(self, domain, *args, **kwargs):
+        """The rows as of now: the facts changed in this transaction are made again first; a
+        customer's "previous month" row (``lapsed``) counts from the month it is about, never
+        before (it is stored in advance)."""
+        if not kwargs.get("bypass_access"):
+            self.browse().check_access("read")
+        # The rows are derived data, made by SQL from the records whoever reads first.
+        self._qms_refresh_pending()
+        today = fields.Date.context_today(self.with_context(tz=self.env.company.partner_id.tz or "UTC"))
+        domain = expression.AND([domain or [], ["|", ("fact", "!=", "lapsed"), ("date", "<=", today)]])
+        return super()._search(domain, *args, **kwargs)
+
+    # ------------------------------------------------------------------
+    # The stored facts
+    # ------------------------------------------------------------------
+
+    def _auto_init(self):
+        # Up to 18.0.3.0.0 the report was a SQL view of the same name: the table replaces it.
+        if sql.table_kind(self.env.cr, self._table) == sql.TableKind.View:
+            tools.drop_view_if_exists(self.env.cr, self._table)
+        return super()._auto_init()
+
+    def init(self):
+        cr = self.env.cr
+        # What the refresh of a customer's facts finds them by: the moves delivered to a contact
+        # without a transfer or order (stock.move.partner_id has no index of its own).
+        tools.create_index(cr, "qms_stock_move_partner_id_index", "stock_move", ["partner_id"],
+                           where="partner_id IS NOT NULL")
+        tools.create_index(cr, "qms_customer_kpi_report_partner_fact_index", self._table, ["partner_id", "fact"])
+        # A new table (install on a database with orders, upgrade from 18.0.3.0.0, where the
+        # report was a view) is filled from the records at once.
+        cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(self._table)))
+        if not cr.fetchone():
+            self._qms_rebuild()
+
+    @api.model
+    def _qms_mark(self, kind, ids):
+        """Record that the facts made of these records changed in this transaction: ``move``
+        (stock.move ids), ``complaint``, ``survey`` (their ids), ``buyer`` (commercial partners
+        whose confirmed orders changed: their customer months), ``partner`` (commercial partners
+        all of whose facts change: their company or salesperson). Their rows are made again
+        before the report is read in this transaction, and before it commits."""
+        ids = {record_id for record_id in ids if record_id}
+        if not ids:
+            return
+        data = self.env.cr.precommit.data
+        if DIRTY_KEY not in data:
+            data[DIRTY_KEY] = {name: set() for name in DIRTY_KINDS}
+            self.env.cr.precommit.add(self.sudo()._qms_refresh_pending)
+        data[DIRTY_KEY][kind] |= ids
+
+    @api.model
+    def _qms_refresh_pending(self):
+        data = self.env.cr.precommit.data
+        while any(data.get(DIRTY_KEY, {}).values()):
+            dirty = data.pop(DIRTY_KEY)
+            # The records as the ORM left them (their flush may mark more facts: the loop).
+            self.env.flush_all()
+            pending = data.pop(DIRTY_KEY, None)
+            if pending:
+                for name, ids in pending.items():
+                    dirty[name] |= ids
+            self._qms_refresh(**{name: dirty[name] for name in DIRTY_KINDS})
+
+    @api.model
+    def _qms_refresh(self, move=(), complaint=(), survey=(), buyer=(), partner=()):
+        """Make the rows of these facts again from the records (see _qms_mark): delete them and
+        insert what the records say now, in a few queries whatever the number of facts."""
+        cr = self.env.cr
+        moves, complaints, surveys, buyers, partners = (set(ids) for ids in (move, complaint, survey, buyer, partner))
+        if partners:
+            # Every fact of these customers, whatever it was made of; and the rows they had.
+            cr.execute(SQL(
+                """
+                SELECT m.id FROM stock_move m
+                  JOIN stock_picking pk ON pk.id = m.picking_id
+                  JOIN sale_order so ON so.id = pk.sale_id
+                  JOIN res_partner customer ON customer.id = so.partner_id
+                 WHERE customer.commercial_partner_id = ANY(%(partners)s) AND m.state = 'done'
+                UNION
+                SELECT m.id FROM stock_move m
+                  JOIN stock_picking pk ON pk.id = m.picking_id
+                  JOIN res_partner customer ON customer.id = pk.partner_id
+                 WHERE customer.commercial_partner_id = ANY(%(partners)s) AND m.state = 'done'
+                UNION
+                SELECT m.id FROM stock_move m
+                  JOIN res_partner customer ON customer.id = m.partner_id
+                 WHERE customer.commercial_partner_id = ANY(%(partners)s) AND m.state = 'done'
+                UNION
+                SELECT (id - 1) / 8 FROM %(table)s WHERE partner_id = ANY(%(partners)s) AND fact = 'delivery'
+                """,
+                partners=list(partners), table=SQL.identifier(self._table),
+            ))
+            moves.update(row[0] for row in cr.fetchall())
+            cr.execute(SQL(
+                "SELECT id FROM qms_customer_complaint WHERE commercial_partner_id = ANY(%(partners)s) "
+                "UNION SELECT (id - 2) / 8 FROM %(table)s WHERE partner_id = ANY(%(partners)s) AND fact = 'complaint' "
+                "UNION SELECT (id - 3) / 8 FROM %(table)s WHERE partner_id = ANY(%(partners)s) AND fact = 'closure'",
+                partners=list(partners), table=SQL.identifier(self._table),
+            ))
+            complaints.update(row[0] for row in cr.fetchall())
+            cr.execute(SQL(
+                "SELECT s.id FROM qms_satisfaction_survey s JOIN res_partner customer ON customer.id = s.partner_id "
+                " WHERE customer.commercial_partner_id = ANY(%(partners)s) "
+                "UNION SELECT (id - 4) / 8 FROM %(table)s WHERE partner_id = ANY(%(partners)s) AND fact = 'survey'",
+                partners=list(partners), table=SQL.identifier(self._table),
+            ))
+            surveys.update(row[0] for row in cr.fetchall())
+            buyers |= partners
+        if not (moves or complaints or surveys or buyers):
+            return
+        fact_ids = [move_id * 8 + 1 for move_id in moves] + [complaint_id * 8 + kind for complaint_id in complaints
+                                                              for kind in (2, 3)] + [survey_id * 8 + 4 for survey_id in surveys]
+        cr.execute(SQL(
+            "DELETE FROM %(table)s WHERE id = ANY(%(ids)s) OR (partner_id = ANY(%(buyers)s) AND fact IN ('customer', 'lapsed'))",
+            table=SQL.identifier(self._table), ids=fact_ids, buyers=list(buyers),
+        ))
+        self._qms_insert(SQL("m.id = ANY(%s)", list(moves)), SQL("c.id = ANY(%s)", list(complaints)),
+                         SQL("s.id = ANY(%s)", list(surveys)), SQL("customer.commercial_partner_id = ANY(%s)", list(buyers)))
+        self.invalidate_model()
+
+    @api.model
+    def _qms_rebuild(self):
+        """Make every row again from the records: on install and upgrade, and daily (what
+        changed under the ORM)."""
+        self.env.flush_all()
+        self.env.cr.precommit.data.pop(DIRTY_KEY, None)
+        self.env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(self._table)))
+        self._qms_insert()
+        self.invalidate_model()
+
+    @api.model
+    def _cron_rebuild(self):
+        """The daily rebuild (scheduled action): what changed without the ORM, a product's
+        category, a company's time zone."""
+        self._qms_rebuild()
+
+    @api.model
+    def _qms_insert(self, moves=None, complaints=None, surveys=None, buyers=None):
+        columns = ["id", "fact", "company_id", "partner_id", "user_id", "product_categ_id", "date", *MEASURES]
+        self.env.cr.execute(SQL(
+            "INSERT INTO %s (%s) %s",
+            SQL.identifier(self._table), SQL(", ").join(SQL.identifier(name) for name in columns),
+            self._query(moves, complaints, surveys, buyers),
+        ))
+
+    @api.model
+    def _query(self, move_filter=None, complaint_filter=None, survey_filter=None, buyer_filter=None):
+        """The facts, as rows of the table: those of the done moves, complaints and surveys the
+        conditions select (on ``m``, ``c``, ``s``), and the customer months of the customers
+        ``buyers`` selects (on ``customer``, the partner of an order); all of them by default."""
+        everything = SQL("TRUE")
+        move_filter, complaint_filter, survey_filter, buyer_filter = (
+            condition or everything for condition in (move_filter, complaint_filter, survey_filter, buyer_filter))
         # Months and days in the time zone of the company's address (UTC without one); datetimes
         # are stored in UTC.
         def local(column):
@@ -158,14 +346,7 @@ class QmsCustomerKpiReport(models.Model):
         def month(column):
             return SQL("date_trunc('month', %s)::date", column)
 
-        integer, number = SQL("0"), SQL("0.0::float8")
-        zero = {
-            "delivery_count": integer, "on_time_count": integer, "delivered_qty": number, "complaint_count": integer,
-            "complaint_qty": number, "acknowledged_count": integer, "acknowledge_hours_total": number,
-            "closed_count": integer, "close_days_total": number, "survey_count": integer, "score_total": number,
-            "customer_count": integer, "repeat_customer_count": integer, "previous_customer_count": integer,
-            "retained_customer_count": integer,
-        }
+        zero = {name: SQL("0") if kind == "integer" else SQL("0.0::float8") for name, kind in MEASURES.items()}
 
         def measures(**values):
             return SQL(", ").join(
@@ -195,12 +376,12 @@ class QmsCustomerKpiReport(models.Model):
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN uom_uom move_uom ON move_uom.id = m.product_uom
                   JOIN uom_uom product_uom ON product_uom.id = pt.uom_id
-                 WHERE m.state = 'done'
+                 WHERE m.state = 'done' AND %(moves)s
                 OFFSET 0
               ) d
               JOIN company_tz tz ON tz.company_id = d.company_id
             """,
-            month=month(local(SQL("d.date"))),
+            month=month(local(SQL("d.date"))), moves=move_filter,
             measures=measures(
                 delivery_count=SQL("1"),
                 on_time_count=SQL(
@@ -218,9 +399,9 @@ class QmsCustomerKpiReport(models.Model):
               JOIN company_tz tz ON tz.company_id = c.company_id
               LEFT JOIN product_product pp ON pp.id = c.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE c.state != 'rejected' AND c.commercial_partner_id IS NOT NULL
+             WHERE c.state != 'rejected' AND c.commercial_partner_id IS NOT NULL AND %(complaints)s
             """,
-            month=month(local(SQL("c.date_received"))),
+            month=month(local(SQL("c.date_received"))), complaints=complaint_filter,
             measures=measures(
                 complaint_count=SQL("1"),
                 complaint_qty=SQL("COALESCE(c.quantity_affected, 0.0)::float8"),
@@ -238,8 +419,9 @@ class QmsCustomerKpiReport(models.Model):
               LEFT JOIN product_product pp ON pp.id = c.product_id
               LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE c.state = 'closed' AND c.date_closed IS NOT NULL AND c.commercial_partner_id IS NOT NULL
+               AND %(complaints)s
             """,
-            month=month(local(SQL("c.date_closed"))),
+            month=month(local(SQL("c.date_closed"))), complaints=complaint_filter,
             measures=measures(
                 closed_count=SQL("1"),
                 close_days_total=SQL("(EXTRACT(EPOCH FROM c.date_closed - c.date_received) / 86400.0)::float8"),
@@ -251,9 +433,9 @@ class QmsCustomerKpiReport(models.Model):
                    date_trunc('month', s.period_date)::date, %(measures)s
               FROM qms_satisfaction_survey s
               JOIN res_partner customer ON customer.id = s.partner_id
-             WHERE s.state IN ('answered', 'analysed')
+             WHERE s.state IN ('answered', 'analysed') AND %(surveys)s
             """,
-            measures=measures(survey_count=SQL("1"), score_total=SQL("COALESCE(s.score, 0.0)::float8")),
+            surveys=survey_filter, measures=measures(survey_count=SQL("1"), score_total=SQL("COALESCE(s.score, 0.0)::float8")),
         )
         # The customers who bought (confirmed an order) each month, with the month before and
         # after the ones they bought in: retention and repeat purchase, one row per customer and
@@ -274,6 +456,8 @@ class QmsCustomerKpiReport(models.Model):
                     "CASE WHEN cm.previous_month = (cm.month - interval '1 month')::date THEN 1 ELSE 0 END"),
             ),
         )
+        # Stored in advance: the report shows a "previous month" row from the month it is about
+        # (see _search).
         lapsed = SQL(
             """
             SELECT cm.last_order_id * 8 + 6, 'lapsed', cm.company_id, cm.partner_id,
@@ -281,9 +465,7 @@ class QmsCustomerKpiReport(models.Model):
                    %(measures)s
               FROM customer_months cm
               JOIN res_partner customer ON customer.id = cm.partner_id
-              JOIN company_tz tz ON tz.company_id = cm.company_id
-             WHERE (cm.next_month IS NULL OR cm.next_month != (cm.month + interval '1 month')::date)
-               AND cm.month < date_trunc('month', timezone(tz.name, now()))::date
+             WHERE cm.next_month IS NULL OR cm.next_month != (cm.month + interval '1 month')::date
             """,
             measures=measures(previous_customer_count=SQL("1")),
         )
@@ -298,7 +480,7 @@ class QmsCustomerKpiReport(models.Model):
                   FROM sale_order so
                   JOIN res_partner customer ON customer.id = so.partner_id
                   JOIN company_tz tz ON tz.company_id = so.company_id
-                 WHERE so.state = 'sale'
+                 WHERE so.state = 'sale' AND %(buyers)s
             ), months AS (
                 SELECT company_id, partner_id, month, MIN(id) AS first_order_id, MAX(id) AS last_order_id,
                        (ARRAY_AGG(user_id ORDER BY id DESC))[1] AS user_id
@@ -319,7 +501,7 @@ class QmsCustomerKpiReport(models.Model):
             UNION ALL %(customers)s
             UNION ALL %(lapsed)s
             """,
-            order_month=month(local(SQL("so.date_order"))),
+            order_month=month(local(SQL("so.date_order"))), buyers=buyer_filter,
             deliveries=deliveries, complaints=complaints, closures=closures, surveys=surveys,
             customers=customers, lapsed=lapsed,
         )

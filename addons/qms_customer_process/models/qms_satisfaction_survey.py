@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 
 ANSWERED_STATES = ("answered", "analysed")
 # What the customer answered: recorded once, then a record.
+# What the customer KPIs take from a survey (qms.customer.kpi.report).
+KPI_FIELDS = {"state", "score", "partner_id", "user_id", "period_date", "company_id"}
 ANSWER_FIELDS = {"partner_id", "contact_id", "campaign_id", "comments", "score_ids"}
 
 
@@ -117,6 +119,7 @@ class QmsSatisfactionSurvey(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("qms.satisfaction.survey") or "/"
         surveys = super().create(vals_list)
+        self.env["qms.customer.kpi.report"]._qms_mark("survey", surveys.ids)
         surveys._qms_create_score_lines()
         return surveys
 
@@ -124,7 +127,10 @@ class QmsSatisfactionSurvey(models.Model):
         self._qms_check_values(vals)
         if not self.env.su and ANSWER_FIELDS & set(vals) and any(s.state in ANSWERED_STATES for s in self):
             raise UserError(self.env._("An answered satisfaction survey is a record: its customer and answers cannot be changed."))
-        return super().write(vals)
+        res = super().write(vals)
+        if KPI_FIELDS.intersection(vals):
+            self.env["qms.customer.kpi.report"]._qms_mark("survey", self.ids)
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_answered(self):

@@ -18,6 +18,10 @@ REVIEWED_CHILD_FIELDS = {"order_line", "qms_requirement_ids"}
 # What confirming or sending writes besides the state; any other value written with the state
 # may change what the gate decides, so the gate is checked again after such a write.
 CONFIRMATION_FIELDS = {"state", "date_order"}
+# What the customer KPIs take from an order (qms.customer.kpi.report): whether and when it was
+# confirmed and for whom (customer months), and the customer, salesperson and promised date of its
+# deliveries.
+KPI_FIELDS = {"state", "date_order", "partner_id", "company_id", "user_id", "commitment_date"}
 GATED_STATES = ("sent", "sale")
 # Transaction-wide (cursor cache, never the client's context): the orders being written, with the
 # reviewed terms their lines and requirements changed meanwhile.
@@ -302,6 +306,7 @@ class SaleOrder(models.Model):
     def write(self, vals):
         self._qms_check_values(vals)
         self._qms_check_write_rights(vals)
+        kpi_customers = self.partner_id.commercial_partner_id if KPI_FIELDS.intersection(vals) else None
         state = vals.get("state")
         moving = self.filtered(lambda order: order.state != state) if state in GATED_STATES else self.browse()
         for order in moving:
@@ -325,6 +330,10 @@ class SaleOrder(models.Model):
             changed = direct | child_changes.get(order.id, set())
             if changed:
                 order._qms_terms_changed(changed)
+        if kpi_customers is not None:
+            Report = self.env["qms.customer.kpi.report"]
+            Report._qms_mark("buyer", (kpi_customers | self.partner_id.commercial_partner_id).ids)
+            Report._qms_mark("move", self.picking_ids.move_ids.filtered(lambda move: move.state == "done").ids)
         return res
 
     @api.ondelete(at_uninstall=False)

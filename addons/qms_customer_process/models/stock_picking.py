@@ -5,6 +5,14 @@ from odoo.exceptions import UserError
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"partner_id", "sale_id"}.intersection(vals):
+            # The customer of a done delivery changed: its customer KPIs follow.
+            self.env["qms.customer.kpi.report"]._qms_mark(
+                "move", self.move_ids.filtered(lambda move: move.state == "done").ids)
+        return res
+
     def button_validate(self):
         self._qms_check_delivery_hold()
         return super().button_validate()

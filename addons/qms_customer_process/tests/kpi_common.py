@@ -131,5 +131,38 @@ class KpiCase(QmsCase):
                                [done, deadline, picking.id])
         cls.env.cr.execute("UPDATE sale_order SET date_order = %s, commitment_date = %s WHERE id = %s",
                            [date_order, commitment, order.id])
+        # Dates written with SQL, under the ORM: the customer KPIs are told (as their daily
+        # rebuild would find out).
+        cls.env["qms.customer.kpi.report"]._qms_mark("partner", partner.ids)
         cls.env.invalidate_all()
         return order
+
+    def _more_customers(self, count):
+        """``count`` more customer companies of Sam Seller's in the KPI company, each with a
+        delivery and a complaint in February 2025: rows of the report written with SQL, as many
+        as a factory has, to show that what reads the report does not grow with them."""
+        cr = self.env.cr
+        cr.execute("""
+            INSERT INTO res_partner (name, complete_name, active, is_company, type, autopost_bills, user_id,
+                                     create_date, write_date)
+            SELECT 'KPI scale customer ' || g, 'KPI scale customer ' || g, true, true, 'contact', 'ask', %s,
+                   now(), now()
+              FROM generate_series(1, %s) g
+            RETURNING id
+        """, [self.salesman.id, count])
+        ids = [row[0] for row in cr.fetchall()]
+        cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)", [ids])
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM qms_customer_kpi_report")
+        top = cr.fetchone()[0]
+        cr.execute("""
+            INSERT INTO qms_customer_kpi_report (id, fact, company_id, partner_id, user_id, product_categ_id, date,
+                                                 delivery_count, on_time_count, delivered_qty, complaint_count,
+                                                 complaint_qty)
+            SELECT %(top)s + g * 8 + kind, CASE kind WHEN 1 THEN 'delivery' ELSE 'complaint' END, %(company)s, p,
+                   %(user)s, %(categ)s, date '2025-02-01', 2 - kind, 2 - kind, (2 - kind) * 100.0, kind - 1,
+                   (kind - 1) * 1.0
+              FROM unnest(%(ids)s::int[]) WITH ORDINALITY AS t(p, g), generate_series(1, 2) kind
+        """, {"top": top, "company": self.kpi_company.id, "user": self.salesman.id, "categ": self.category_q.id,
+              "ids": ids})
+        self.env.invalidate_all()
+        return self.env["res.partner"].browse(ids)

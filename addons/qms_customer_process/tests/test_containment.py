@@ -181,6 +181,55 @@ class TestContainment(ContainmentCase):
         self.assertIn(self.open_delivery.name, todos.note)
         self.assertIn(complaint.name, todos.summary)
 
+    def _lot_delivered_to(self, name, count):
+        """A lot of a product of its own, on hand and delivered to ``count`` new customers of
+        Wang Seller's; and a complaint about it from the usual customer."""
+        product = self.env["product.product"].create({
+            "name": f"Traced Pump {name}", "type": "consu", "is_storable": True, "tracking": "lot",
+            "categ_id": self.category.id,
+        })
+        lot = self.env["stock.lot"].create({"name": name, "product_id": product.id, "company_id": False})
+        self.env["stock.quant"]._update_available_quantity(product, self.stock, 100, lot_id=lot)
+        customers = self.env["res.partner"].create([
+            {"name": f"{name} customer {index}", "user_id": self.salesman2.id} for index in range(count)
+        ])
+        for customer in customers:
+            self._deliver(customer, 1, product=product)
+        return self._complaint(product_id=product.id, lot_id=lot.id), customers
+
+    def _quarantine_queries(self, complaint):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        complaint.with_user(self.quality).action_quarantine()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_quarantine_queries_do_not_grow_with_the_customers(self):
+        """The to-dos of four other customers cost the queries of two: no query per customer, no
+        "assigned to you" e-mail per to-do (quick update, as core creates activities in bulk)."""
+        warm_up, _customers = self._lot_delivered_to("LQ-WARM", 1)
+        self._quarantine_queries(warm_up)
+        two, two_customers = self._lot_delivered_to("LQ-TWO", 2)
+        four, four_customers = self._lot_delivered_to("LQ-FOUR", 4)
+        last_message = self.env["mail.message"].search([], order="id desc", limit=1).id
+        queries = self._quarantine_queries(two)
+        with self.assertQueryCount(queries):
+            four.with_user(self.quality).action_quarantine()
+        Activity = self.env["mail.activity"]
+        for customers, lot in ((two_customers, "LQ-TWO"), (four_customers, "LQ-FOUR")):
+            todos = Activity.search([("res_model", "=", "res.partner"), ("res_id", "in", customers.ids),
+                                     ("summary", "ilike", lot)])
+            self.assertEqual(sorted(todos.mapped("res_id")), sorted(customers.ids), "a to-do per other customer")
+            self.assertEqual(todos.user_id, self.salesman2)
+        # The salesperson follows the customers (one subscription for all of them), and no
+        # "assigned to you" e-mail went out for the to-dos.
+        self.assertIn(self.salesman2.partner_id, four_customers[3].message_partner_ids)
+        self.assertFalse(self.env["mail.message"].search([
+            ("id", ">", last_message), ("model", "=", "res.partner"),
+            ("res_id", "in", (two_customers | four_customers).ids),
+        ]))
+
     def test_quarantine_again_only_once_the_warehouse_is_done(self):
         complaint = self._complaint()
         complaint.with_user(self.quality).action_quarantine()

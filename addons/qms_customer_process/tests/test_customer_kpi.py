@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -134,3 +135,122 @@ class TestCustomerKpi(KpiCase):
         # Users of no sales or QMS group have no access to the report.
         with self.assertRaisesRegex(AccessError, r"not allowed to access 'Customer KPI Analysis'"):
             self._report(self.plain_user).search([])
+
+
+PIVOT_MEASURES = ["delivery_count:sum", "on_time_rate:avg", "complaint_count:sum", "complaint_ppm:avg",
+                  "satisfaction_score:avg"]
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerKpiTable(KpiCase):
+    """The report is a table of facts kept up to date by the ORM, read in a number of queries
+    that does not grow with the customers."""
+
+    _report = TestCustomerKpi._report
+    _groups = TestCustomerKpi._groups
+
+    def _totals(self, partner, aggregates=("delivery_count:sum", "delivered_qty:sum", "complaint_count:sum",
+                                           "customer_count:sum")):
+        """All-time sums of one customer."""
+        row = self.kenv["qms.customer.kpi.report"]._read_group([("partner_id", "=", partner.id)], [], aggregates)[0]
+        return dict(zip(aggregates, row, strict=True))
+
+    def _pivot(self, user):
+        """What the pivot asks for the quarter: the total, per customer, per quarter, per customer
+        and quarter (as the scale benchmark does)."""
+        Report = self.kenv["qms.customer.kpi.report"].with_user(user)
+        return [
+            Report.read_group(list(QUARTER), PIVOT_MEASURES, groupby, lazy=False)
+            for groupby in ([], ["partner_id"], ["date:quarter"], ["partner_id", "date:quarter"])
+        ]
+
+    def _rows(self):
+        self.kenv["qms.customer.kpi.report"].search([], limit=1)  # what changed is made again
+        self.env.cr.execute("SELECT * FROM qms_customer_kpi_report WHERE company_id = %s ORDER BY id",
+                            [self.kpi_company.id])
+        return self.env.cr.fetchall()
+
+    def test_changes_through_the_orm_reach_the_report(self):
+        self.assertEqual(self._totals(self.x), {"delivery_count:sum": 3, "delivered_qty:sum": 350.0,
+                                                "complaint_count:sum": 1, "customer_count:sum": 4})
+        # A delivery validated today: a delivery and a customer month more.
+        order = self.kenv["sale.order"].create({
+            "partner_id": self.x.id, "company_id": self.kpi_company.id, "user_id": self.salesman.id,
+            "order_line": [Command.create({"product_id": self.product_q.id, "product_uom_qty": 7})],
+        })
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.picked = True
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(self._totals(self.x), {"delivery_count:sum": 4, "delivered_qty:sum": 357.0,
+                                                "complaint_count:sum": 1, "customer_count:sum": 5})
+        # A complaint counts once received, no longer once rejected.
+        complaint = self.kenv["qms.customer.complaint"].create({
+            "subject": "Noise", "partner_id": self.y.id, "product_id": self.product_q.id, "quantity_affected": 4,
+            "company_id": self.kpi_company.id,
+        })
+        self.assertEqual(self._totals(self.y)["complaint_count:sum"], 2)
+        complaint.write({"state": "rejected", "reject_reason": "Not ours"})
+        self.assertEqual(self._totals(self.y)["complaint_count:sum"], 1)
+        # A customer handed over to another salesperson: its customer months follow (the
+        # deliveries stay those of the orders' salesperson), record rules too.
+        self.assertNotIn(self.x, self._groups(["partner_id"], user=self.salesman2))
+        self.x.user_id = self.salesman2
+        months = ["customer_count:sum"]
+        self.assertEqual(self._groups(["partner_id"], user=self.salesman2, aggregates=months)[self.x], {months[0]: 3})
+        self.assertEqual(self._groups(["partner_id"], user=self.salesman, aggregates=months)[self.x], {months[0]: 0})
+        # A cancelled order is no purchase.
+        newcomer = self.env["res.partner"].create({"name": "无锡泵业", "is_company": True, "user_id": self.salesman.id})
+        order = self.kenv["sale.order"].create({
+            "partner_id": newcomer.id, "company_id": self.kpi_company.id, "user_id": self.salesman.id,
+            "order_line": [Command.create({"product_id": self.product_p.id, "product_uom_qty": 1})],
+        })
+        order.action_confirm()
+        self.assertEqual(self._totals(newcomer)["customer_count:sum"], 1)
+        order._action_cancel()
+        self.assertEqual(self._totals(newcomer)["customer_count:sum"], 0)
+        # What the changes left is what a rebuild from the records makes.
+        rows = self._rows()
+        self.kenv["qms.customer.kpi.report"]._qms_rebuild()
+        self.assertEqual(self._rows(), rows)
+
+    def test_previous_month_row_counts_from_its_month(self):
+        """A customer who bought this month is a customer of the previous month for next month:
+        stored in advance, that row is not shown before next month."""
+        order = self.kenv["sale.order"].create({
+            "partner_id": self.z.id, "company_id": self.kpi_company.id, "user_id": self.salesman2.id,
+            "order_line": [Command.create({"product_id": self.product_p.id, "product_uom_qty": 1})],
+        })
+        order.action_confirm()
+        Report = self.kenv["qms.customer.kpi.report"]
+        Report.search([], limit=1)
+        self.env.cr.execute("SELECT max(date) FROM qms_customer_kpi_report WHERE partner_id = %s AND fact = 'lapsed'",
+                            [self.z.id])
+        next_month = self.env.cr.fetchone()[0]
+        self.assertGreater(next_month, date.today(), "stored in advance")
+        self.assertFalse(Report.search([("partner_id", "=", self.z.id), ("date", "=", next_month)]))
+
+    def _counted(self, func):
+        """func's result and its number of queries, from an empty cache."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = func()
+        self.env.flush_all()
+        return result, self.cr.sql_log_count - before
+
+    def test_pivot_queries_do_not_grow_with_the_customers(self):
+        self._pivot(self.quality)
+        small, queries = self._counted(lambda: self._pivot(self.quality))
+        scale = self._more_customers(1200)
+        large, large_queries = self._counted(lambda: self._pivot(self.quality))
+        self.assertEqual(large_queries, queries, "as many queries for 1,203 customers as for 3")
+        self.env.invalidate_all()
+        with self.assertQueryCount(queries):
+            self._pivot(self.quality)
+        self.assertEqual([len(groups) for groups in large], [len(groups) + added for groups, added in
+                                                             zip(small, (0, 1200, 0, 1200), strict=True)])
+        by_customer = {row["partner_id"][0]: row for row in large[1]}
+        self.assertEqual(by_customer[scale[-1].id]["partner_id"][1], "KPI scale customer 1200")
+        self.assertEqual(by_customer[scale[-1].id]["complaint_ppm"], 10000.0)
+        self.assertEqual(large[0][0]["delivery_count"], 6 + 1200)

@@ -78,6 +78,17 @@ class TestManagementReview(ReviewCase):
         with self.assertQueryCount(25):
             review._qms_figures()
 
+    def test_figures_queries_do_not_grow_with_the_customers(self):
+        review = self._review(user=self.quality)
+        review._qms_figures()
+        self._more_customers(1200)
+        with self.assertQueryCount(25):
+            figures = review._qms_figures()
+        rows = {row["label"]: row["current"] for row in figures["key_figures"]}
+        self.assertEqual(rows["Deliveries"], 6 + 1200)
+        self.assertEqual(rows["Complaints received"], 2 + 1200)
+        self.assertEqual(len(figures["worst"]), 5)
+
     def test_whole_months_and_access(self):
         with self.assertRaisesRegex(ValidationError, r"whole months"):
             self._review(date_from="2025-01-05")
