@@ -74,6 +74,9 @@
         "data/qms_customer_property_data.xml",
         "views/qms_customer_property_views.xml",
         "views/qms_customer_property_portal_templates.xml",
+        "reports/qms_form_frame.xml",
+        "data/qms_form_revision_data.xml",
+        "views/qms_form_revision_views.xml",
     ],
     "demo": [
         "demo/qms_demo.xml",
