@@ -1,4 +1,5 @@
 import io
+import re
 
 from lxml import etree, html
 from markupsafe import Markup
@@ -17,6 +18,7 @@ STAMP_FONT_SIZE = 8
 BILINGUAL_LANGS = ("zh_CN", "en_US")
 # The page numbering of Chinese paper forms, as the procedure's forms print it (第 x 页 共 y 页),
 # whatever the translation of "Page x of y" says; other languages use the translated text.
+WIDTH_RE = re.compile(r"(?:^|;)\s*width:\s*([\d.]+%)")
 CHINESE_PAGE_FORMATS = {"zh_CN": "第 {page} 页 共 {total} 页", "zh_TW": "第 {page} 頁 共 {total} 頁",
                         "zh_HK": "第 {page} 頁 共 {total} 頁"}
 
@@ -62,9 +64,9 @@ class IrActionsReport(models.Model):
             return primary
         first_nodes, second_nodes = list(first.iter()), list(second.iter())
         if len(first_nodes) != len(second_nodes) or any(
-                a.tag != b.tag for a, b in zip(first_nodes, second_nodes)):
+                a.tag != b.tag for a, b in zip(first_nodes, second_nodes, strict=False)):
             return primary
-        for node, other in zip(first_nodes, second_nodes):
+        for node, other in zip(first_nodes, second_nodes, strict=False):
             if not isinstance(node.tag, str) or node.tag in ("style", "script", "head", "title"):
                 continue
             text, other_text = (node.text or "").strip(), (other.text or "").strip()
@@ -81,6 +83,59 @@ class IrActionsReport(models.Model):
                 # addnext moved the tail after the new span: put it back before it
                 span.tail, node.tail = None, span.tail if span.tail is not None else node.tail
         return Markup("".join(html.tostring(child, encoding="unicode") for child in first))
+
+    @api.model
+    def _qms_keep_rows(self, body):
+        """The form with every table row kept whole on its page. wkhtmltopdf (Qt WebKit) ignores
+        ``page-break-inside: avoid`` on table rows and cuts a row at the page boundary, but
+        honours it on a block: each row becomes a one-row table in its own block, with the
+        same columns (fixed layout, the widths of the table's fullest row). The heading rows
+        (thead, or rows of th only) and a heading (h5) just before the table stay with the
+        first row. Tables inside a cell, with rowspan, or of one row stay as they are."""
+        try:
+            root = html.fragment_fromstring(str(body), create_parent="div")
+        except (etree.ParserError, ValueError):
+            return body
+        for table in list(root.iter("table")):
+            css_class = table.get("class") or ""
+            rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+            if len(rows) < 2 or "qms_form_head" in css_class or table.xpath("ancestor::table") \
+                    or table.xpath(".//*[@rowspan]"):
+                continue
+            head = 0
+            while head < len(rows) - 1 and (rows[head].getparent().tag == "thead" or all(
+                    cell.tag == "th" for cell in rows[head].xpath("./td|./th"))):
+                head += 1
+            groups = [rows[:head + 1]] + [[row] for row in rows[head + 1:]]
+            widths = []
+            for cell in max(rows, key=lambda row: len(row.xpath("./td|./th"))).xpath("./td|./th"):
+                span = int(cell.get("colspan") or 1) if (cell.get("colspan") or "1").isdigit() else 1
+                width = WIDTH_RE.search(cell.get("style") or "")
+                widths += [width.group(1) if width and span == 1 else None] + [None] * (span - 1)
+            heading = table.getprevious()
+            blocks = []
+            for index, group in enumerate(groups):
+                block = etree.Element("div", {"class": "qms_keep qms_row"})
+                if index == 0 and heading is not None and heading.tag == "h5" and not (heading.tail or "").strip():
+                    block.append(heading)
+                attrib = dict(table.attrib)
+                attrib["class"] = " ".join(filter(None, [
+                    css_class, "qms_row_table", index and "qms_row_next", index == len(groups) - 1 and "qms_row_last"]))
+                row_table = etree.SubElement(block, "table", attrib)
+                colgroup = etree.SubElement(row_table, "colgroup")
+                for width in widths:
+                    etree.SubElement(colgroup, "col", {"style": f"width: {width}"} if width else {})
+                for row in group:
+                    row_table.append(row)
+                blocks.append(block)
+            blocks[-1].tail = table.tail
+            table.tail = None
+            parent = table.getparent()
+            position = parent.index(table)
+            parent.remove(table)
+            for offset, block in enumerate(blocks):
+                parent.insert(position + offset, block)
+        return Markup("".join(html.tostring(child, encoding="unicode") for child in root))
 
     def _qms_page_text(self, langs, page, total):
         return " / ".join(

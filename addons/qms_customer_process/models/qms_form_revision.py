@@ -16,8 +16,8 @@ class QmsFormRevision(models.Model):
         "ir.actions.report", string="Printed Form", required=True, ondelete="cascade", index=True,
         domain=[("report_type", "=", "qweb-pdf")],
     )
-    report_name = fields.Char(related="report_id.report_name", string="Template")
-    form_number = fields.Char(string="Form Number", required=True, help="e.g. QR-013-03")
+    report_name = fields.Char(related="report_id.report_name")
+    form_number = fields.Char(required=True, help="e.g. QR-013-03")
     revision = fields.Char(required=True, default="A/0", help="Edition/amendment, e.g. A/0")
     date_effective = fields.Date(string="Effective Date")
     note = fields.Char()
