@@ -18,7 +18,7 @@ class QmsFormRevision(models.Model):
     )
     report_name = fields.Char(related="report_id.report_name")
     form_number = fields.Char(required=True, help="e.g. QR-013-03")
-    revision = fields.Char(required=True, default="A/0", help="Edition/amendment, e.g. A/0")
+    revision = fields.Char(string="Form Revision", required=True, default="A/0", help="Edition/amendment, e.g. A/0")
     date_effective = fields.Date(string="Effective Date")
     note = fields.Char()
 
