@@ -18,6 +18,7 @@ STAMP_FONT_SIZE = 8
 BILINGUAL_LANGS = ("zh_CN", "en_US")
 # The page numbering of Chinese paper forms, as the procedure's forms print it (第 x 页 共 y 页),
 # whatever the translation of "Page x of y" says; other languages use the translated text.
+LABEL_WIDTH = "18%"
 WIDTH_RE = re.compile(r"(?:^|;)\s*width:\s*([\d.]+%)")
 CHINESE_PAGE_FORMATS = {"zh_CN": "第 {page} 页 共 {total} 页", "zh_TW": "第 {page} 頁 共 {total} 頁",
                         "zh_HK": "第 {page} 頁 共 {total} 頁"}
@@ -108,10 +109,14 @@ class IrActionsReport(models.Model):
                 head += 1
             groups = [rows[:head + 1]] + [[row] for row in rows[head + 1:]]
             widths = []
-            for cell in max(rows, key=lambda row: len(row.xpath("./td|./th"))).xpath("./td|./th"):
+            cells = max(rows, key=lambda row: len(row.xpath("./td|./th"))).xpath("./td|./th")
+            # a label column (th beside td) without a width of its own takes the labels' width
+            labels = {cell.tag for cell in cells} == {"th", "td"}
+            for cell in cells:
                 span = int(cell.get("colspan") or 1) if (cell.get("colspan") or "1").isdigit() else 1
                 width = WIDTH_RE.search(cell.get("style") or "")
-                widths += [width.group(1) if width and span == 1 else None] + [None] * (span - 1)
+                width = width.group(1) if width else (LABEL_WIDTH if labels and cell.tag == "th" else None)
+                widths += [width if span == 1 else None] + [None] * (span - 1)
             heading = table.getprevious()
             blocks = []
             for index, group in enumerate(groups):
