@@ -75,6 +75,9 @@
         "views/qms_customer_property_views.xml",
         "views/qms_customer_property_portal_templates.xml",
         "data/qms_customer_kpi_data.xml",
+        "reports/qms_form_frame.xml",
+        "data/qms_form_revision_data.xml",
+        "views/qms_form_revision_views.xml",
     ],
     "demo": [
         "demo/qms_demo.xml",

@@ -36,3 +36,5 @@ from . import qms_scheduler
 from . import qms_complaint_sla_report
 from . import qms_capability_review_line
 from . import qms_customer_property
+from . import qms_form_revision
+from . import ir_actions_report

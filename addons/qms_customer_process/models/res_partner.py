@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 # What the customer KPIs take from a customer (qms.customer.kpi.report): its company and its
 # salesperson.
@@ -7,6 +7,16 @@ KPI_FIELDS = {"user_id", "parent_id", "is_company"}
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    qms_report_bilingual = fields.Boolean(
+        string="Bilingual QMS Forms",
+        help="Print the QMS forms of this customer (contract review, samples, complaints, satisfaction "
+        "survey...) in Chinese with the English text below each Chinese term, for export customers. "
+        "Otherwise a form prints in the customer's language.",
+    )
+
+    def _commercial_fields(self):
+        return super()._commercial_fields() + ["qms_report_bilingual"]
 
     def write(self, vals):
         if not KPI_FIELDS.intersection(vals):

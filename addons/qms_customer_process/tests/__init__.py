@@ -29,3 +29,4 @@ from . import test_review_procedure
 from . import test_capability_review
 from . import test_customer_property
 from . import test_generated_language
+from . import test_printed_forms

@@ -54,6 +54,35 @@ def render_pdf(testcase, report, records, **context):
     return fonts, unicodedata.normalize("NFKC", text)
 
 
+
+def pdf_pages(testcase, report, records, **context):
+    """A real PDF read back page by page: the list of the pages' texts (NFKC)."""
+    require_tool(testcase, "wkhtmltopdf", "pdftotext")
+    pdf = testcase.env["ir.actions.report"].with_context(force_report_rendering=True, **context)._render_qweb_pdf(
+        report, records.ids)[0]
+    testcase.assertTrue(pdf.startswith(b"%PDF"))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", handle.name, "-"],
+                              capture_output=True, text=True, check=True).stdout
+    return [unicodedata.normalize("NFKC", page) for page in text.split("\f")[:-1]]
+
+
+def assert_form_frame(testcase, text, report, company=None, lang="en_US"):
+    """The text of a printed QMS form names the issuing company, the form number and revision the
+    QMS administrator set for the report, and numbers its first page in the form's language."""
+    form = testcase.env["qms.form.revision"].search([("report_id", "=", testcase.env.ref(report).id)])
+    testcase.assertTrue(form, f"{report} has a form number")
+    flat = text.replace(" ", "")
+    testcase.assertIn((company or testcase.env.company).name.replace(" ", ""), flat)
+    testcase.assertIn(form.form_number, text)
+    testcase.assertIn(form.revision, text)
+    if lang == "zh_CN":
+        testcase.assertIn("第1页共", flat)
+    else:
+        testcase.assertIn("Page 1 of ", text)
+
 class QmsCase(TransactionCase):
     """Users of every role, standard and non-standard products, a customer."""
 

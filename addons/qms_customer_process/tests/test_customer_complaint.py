@@ -7,7 +7,7 @@ from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import QmsCase, load_chinese, render_pdf
+from .common import QmsCase, assert_form_frame, load_chinese, render_pdf
 
 REPORT = "qms_customer_process.action_report_customer_complaint"
 
@@ -392,6 +392,7 @@ class TestComplaintPdf(HttpCase, ComplaintCase):
         self.assertIn("投诉处理单", text.replace(" ", ""))
         self.assertIn(complaint.name, text)
         self.assertIn("Lot 2611 blocked", text)
+        assert_form_frame(self, text, REPORT, lang="zh_CN")
 
 
 @tagged("post_install", "-at_install")

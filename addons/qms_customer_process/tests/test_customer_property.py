@@ -7,7 +7,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import QmsCase, load_chinese, render_pdf
+from .common import QmsCase, assert_form_frame, load_chinese, render_pdf
 
 REGISTER = "qms_customer_process.action_report_customer_property_register"
 NOTICE = "qms_customer_process.action_report_customer_property_incident"
@@ -266,9 +266,11 @@ class TestCustomerPropertyPdf(HttpCase, PropertyCase):
         fonts, text = render_pdf(self, NOTICE, prop)
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("两卷铜线被压坏", text.replace(" ", ""))
+        assert_form_frame(self, text, NOTICE, lang="zh_CN")
         fonts, text = render_pdf(self, REGISTER, prop)
         self.assertIn("CJK", fonts)
         self.assertIn("客供铜线", text.replace(" ", ""))
+        assert_form_frame(self, text, REGISTER, lang="zh_CN")
 
 
 @tagged("post_install", "-at_install")

@@ -4,7 +4,7 @@ data set computed by hand in kpi_common."""
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import load_chinese, render_pdf
+from .common import assert_form_frame, load_chinese, render_pdf
 from .kpi_common import KpiCase
 
 REPORT = "qms_customer_process.action_report_management_review"
@@ -121,9 +121,11 @@ class TestManagementReviewPdf(HttpCase, ReviewCase):
         for term in ("Management Review Input", "Key figures", "2025 Q1", "2024 Q4", "4167", "66.7", "70.0",
                      "Pareto of complaint causes", "Material", "Zenith Drives"):
             self.assertIn(term, text)
+        assert_form_frame(self, text, REPORT, company=review.company_id)
         load_chinese(self.env, overwrite=True)
         review.lang = "zh_CN"
         fonts, text = render_pdf(self, REPORT, review)
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         for term in ("苏州电机厂", "杭州精密机械", "满意", "不太满意", "料"):
             self.assertIn(term, text.replace(" ", ""))
+        assert_form_frame(self, text, REPORT, company=review.company_id, lang="zh_CN")

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, tagged
 
-from .common import SPECIAL_DEPARTMENTS, QmsCase, load_chinese, render_pdf
+from .common import SPECIAL_DEPARTMENTS, QmsCase, assert_form_frame, load_chinese, render_pdf
 
 REPORT = "qms_customer_process.action_report_contract_review"
 
@@ -62,3 +62,4 @@ class TestContractReviewPdf(HttpCase, QmsCase):
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("合同/订单评审表", text.replace(" ", ""))
         self.assertIn("品质部", text)
+        assert_form_frame(self, text, REPORT, lang="zh_CN")

@@ -6,7 +6,7 @@ from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .common import QmsCase, load_chinese, render_pdf
+from .common import QmsCase, assert_form_frame, load_chinese, render_pdf
 
 REPORT_REQUEST = "qms_customer_process.action_report_sample_request"
 REPORT_APPROVAL = "qms_customer_process.action_report_sample_approval"
@@ -529,6 +529,7 @@ class TestSampleReportsPdf(HttpCase, SampleCase):
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
         self.assertIn("样品承认书", text.replace(" ", ""))
         self.assertIn("签字", text)
+        assert_form_frame(self, text, REPORT_APPROVAL, lang="zh_CN")
 
 
 @tagged("post_install", "-at_install")

@@ -2,7 +2,7 @@
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common import load_chinese, render_pdf
+from .common import assert_form_frame, load_chinese, render_pdf
 from .satisfaction_common import DIMENSIONS, SatisfactionCase
 
 REPORT = "qms_customer_process.action_report_satisfaction_analysis"
@@ -136,12 +136,14 @@ class TestSatisfactionAnalysisPdf(HttpCase, AnalysisData):
         self.assertIn("Customer Satisfaction Statistical Analysis Report", text)
         self.assertIn("80.83", text)
         self.assertIn("Gamma Gears", text)
+        assert_form_frame(self, text, REPORT)
         load_chinese(self.env, overwrite=True)
         fonts, text = render_pdf(self, REPORT, analysis, lang="zh_CN")
         self.assertIn("顾客满意度统计分析报表", text.replace(" ", ""))
         self.assertIn("非常满意", text)
         self.assertIn("进行中", text, "the follow-up status in Chinese")
         self.assertIn("CJK", fonts, "Chinese text must be set in a CJK font, not boxes")
+        assert_form_frame(self, text, REPORT, lang="zh_CN")
 
     def test_customer_answers_own_invitation_only(self):
         survey = self._survey(self.customer_a, self.current)
