@@ -75,6 +75,9 @@
         "views/qms_customer_property_views.xml",
         "views/qms_customer_property_portal_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["qms_customer_process/static/tests/tours/**/*"],
+    },
     "demo": [
         "demo/qms_demo.xml",
         "demo/qms_sample_demo.xml",
