@@ -296,6 +296,11 @@ class QmsComplaintPortal(CustomerPortal):
             "page_name": "complaint",
             "portal_message": qms_portal_message("qms.customer.complaint", message),
             "qms_status": qms_portal_status,
+            # The photos and documents the customer's side sent (on its messages), not the
+            # staff's internal files on the complaint.
+            "customer_files": complaint_sudo.message_ids.filtered(
+                lambda msg: msg.author_id.commercial_partner_id == complaint_sudo.commercial_partner_id
+            ).attachment_ids.sorted("id"),
         }, "my_complaints_history", False)
         return request.render("qms_customer_process.portal_my_complaint", values)
 

@@ -66,8 +66,12 @@ registry.category("web_tour.tours").add("qms_portal_complaint_file", {
             trigger: ".card-header:contains(Valve housings leak at 6 bar) .badge:contains(Received)",
         },
         {
-            content: "The photo is in the complaint's communication",
-            trigger: "#complaint_communication:contains(leaking-flange.png)",
+            content: "The photo is on the complaint",
+            trigger: "#qms_complaint_files:contains(leaking-flange.png)",
+        },
+        {
+            content: "The photo is in the complaint's communication, sent by the customer",
+            trigger: ".o_portal_chatter:shadow .o-mail-Message:contains(Tour Buyer A) .o-mail-AttachmentImage",
         },
     ],
 });
@@ -104,6 +108,10 @@ registry.category("web_tour.tours").add("qms_portal_complaint_accept", {
         {
             content: "The status says the solution is accepted",
             trigger: ".badge.text-bg-success:contains(Solution Accepted)",
+        },
+        {
+            content: "The communication is loaded",
+            trigger: ".o_portal_chatter:shadow .o-mail-Thread",
         },
     ],
 });
@@ -155,7 +163,8 @@ registry.category("web_tour.tours").add("qms_satisfaction_survey_answer", {
             "Overall",
         ].map((question) => ({
             content: `Answer: ${question}`,
-            trigger: `div.js_question-wrapper:contains(${question}) label:contains(Satisfied)`,
+            // The second answer of each question is "Satisfied" (85).
+            trigger: `div.js_question-wrapper:contains(${question}) label.o_survey_choice_btn:eq(1)`,
             run: "click",
         })),
         {
