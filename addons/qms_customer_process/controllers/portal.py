@@ -17,6 +17,10 @@ from ..models.qms_customer_complaint import SUBJECT_SIZE
 
 _lt = LazyTranslate(__name__)
 
+# The texts below are module-level lazy terms (Odoo's LazyTranslate: extracted as `_lt`, translated
+# with request.env._() in the visitor's language when a page is rendered); there is no env here.
+# pylint: disable=prefer-env-translation
+
 # What a portal page may say after an action (?message=CODE): fixed codes per document, each with
 # its customer-facing wording and the colour of its alert, so that no text from a link is ever
 # shown to the customer. An unknown code shows nothing.
@@ -91,6 +95,8 @@ PORTAL_STATUSES = {
         "lost": ("danger", _lt("Lost / Damaged")),
     },
 }
+
+# pylint: enable=prefer-env-translation
 
 # Files a customer may attach to a new complaint: photos, PDF and office documents, recognised by
 # their content (Odoo's mimetype guessing), never by the name the browser sends.
