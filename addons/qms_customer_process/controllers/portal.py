@@ -269,9 +269,11 @@ class QmsComplaintPortal(CustomerPortal):
         # sudo: the portal grants a customer the orders of its own commercial entity. Sale's portal
         # rule reads them through the followers only, so an order its customer does not follow
         # (imported, or unfollowed) was missing and the lists of /my/complaints/new stayed empty;
-        # the domain below is what limits the orders to the customer's own.
+        # the domain below is what limits the orders to the customer's own, in the companies the
+        # customer's user belongs to (as the complaint filed about one must be readable by it).
         return request.env["sale.order"].sudo().search([
             ("partner_id", "child_of", commercial_partner.id), ("state", "=", "sale"),
+            ("company_id", "in", request.env.user.company_ids.ids),
         ], order="date_order desc, id desc")
 
     @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
@@ -305,7 +307,8 @@ class QmsComplaintPortal(CustomerPortal):
             # The photos and documents the customer's side sent (on its messages), not the
             # staff's internal files on the complaint.
             "customer_files": complaint_sudo.message_ids.filtered(
-                lambda msg: msg.author_id.commercial_partner_id == complaint_sudo.commercial_partner_id
+                lambda msg: msg.author_id and complaint_sudo.commercial_partner_id
+                and msg.author_id.commercial_partner_id == complaint_sudo.commercial_partner_id
             ).attachment_ids.sorted("id"),
         }, "my_complaints_history", False)
         return request.render("qms_customer_process.portal_my_complaint", values)

@@ -69,10 +69,6 @@ registry.category("web_tour.tours").add("qms_portal_complaint_file", {
             content: "The photo is on the complaint",
             trigger: "#qms_complaint_files:contains(leaking-flange.png)",
         },
-        {
-            content: "The photo is in the complaint's communication, sent by the customer",
-            trigger: ".o_portal_chatter:shadow .o-mail-Message:contains(Tour Buyer A) .o-mail-AttachmentImage",
-        },
     ],
 });
 
@@ -108,10 +104,6 @@ registry.category("web_tour.tours").add("qms_portal_complaint_accept", {
         {
             content: "The status says the solution is accepted",
             trigger: ".badge.text-bg-success:contains(Solution Accepted)",
-        },
-        {
-            content: "The communication is loaded",
-            trigger: ".o_portal_chatter:shadow .o-mail-Thread",
         },
     ],
 });
