@@ -79,6 +79,9 @@
         "data/qms_form_revision_data.xml",
         "views/qms_form_revision_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["qms_customer_process/static/tests/tours/**/*"],
+    },
     "demo": [
         "demo/qms_demo.xml",
         "demo/qms_sample_demo.xml",

@@ -1,17 +1,159 @@
+import io
 import math
+import os
+import zipfile
 from urllib.parse import urlencode
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.portal.controllers.web import Home
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.tools import LazyTranslate
+from odoo.tools.mimetypes import guess_mimetype
 
 from ..models.qms_customer_complaint import SUBJECT_SIZE
 
-# What the sample page may say after a decision (?message=): fixed codes, each with its wording in
-# the template, so that no text from a link is ever shown to the customer.
-SAMPLE_MESSAGES = ("approved", "rejected", "already_decided", "invalid_comment", "reason_required", "not_recorded")
+_lt = LazyTranslate(__name__)
+
+# The texts below are module-level lazy terms (Odoo's LazyTranslate: extracted as `_lt`, translated
+# with request.env._() in the visitor's language when a page is rendered); there is no env here.
+# pylint: disable=prefer-env-translation
+
+# What a portal page may say after an action (?message=CODE): fixed codes per document, each with
+# its customer-facing wording and the colour of its alert, so that no text from a link is ever
+# shown to the customer. An unknown code shows nothing.
+PORTAL_MESSAGES = {
+    "qms.sample.request": {
+        "approved": ("success", _lt(
+            "Thank you: your approval of the sample is recorded. We will use it as the reference for your orders.")),
+        "rejected": ("success", _lt(
+            "Thank you: your rejection of the sample and your reasons are recorded. Your salesperson will contact you.")),
+        "already_decided": ("warning", _lt(
+            "This sample has already been decided. To change the decision, please contact your salesperson.")),
+        "invalid_comment": ("warning", _lt(
+            "Your comment contains characters we cannot record. Please type it again.")),
+        "reason_required": ("warning", _lt(
+            "Please tell us why you reject the sample, so that we can improve it.")),
+        "not_recorded": ("warning", _lt(
+            "Your decision could not be recorded. Please try again or contact your salesperson.")),
+    },
+    "qms.customer.complaint": {
+        "filed": ("success", _lt(
+            "Thank you: your complaint is recorded. We will acknowledge it and keep you informed on this page.")),
+        "accepted": ("success", _lt(
+            "Thank you: your acceptance of the proposed solution is recorded. We will now carry it out.")),
+        "refused": ("success", _lt(
+            "Thank you: your answer and your reasons are recorded. We will review the solution and come back to you.")),
+        "already_answered": ("warning", _lt(
+            "This solution has already been answered. To change your answer, please contact your salesperson.")),
+        "reason_required": ("warning", _lt("Tell us why you do not accept the solution.")),
+        "not_recorded": ("warning", _lt(
+            "Your answer could not be recorded. Please try again or contact your salesperson.")),
+    },
+    "qms.customer.property": {
+        "answered": ("success", _lt(
+            "Thank you: your answer is recorded. We will proceed as you asked and keep you informed.")),
+        "answer_required": ("warning", _lt("Tell us how you wish us to proceed.")),
+        "already_answered": ("warning", _lt(
+            "Your answer is already recorded. To change it, please contact your salesperson.")),
+        "not_recorded": ("warning", _lt(
+            "Your answer could not be recorded. Please try again or contact your salesperson.")),
+    },
+}
+
+# The status of a document as the customer reads it (the staff's wording, such as "Customer
+# Rejected", is not the customer's), with the colour of its badge by meaning: success when done
+# well, warning when waiting (on the customer above all), danger when something went wrong,
+# info while we work on it, secondary when closed.
+PORTAL_STATUSES = {
+    "qms.sample.request": {
+        "submitted": ("info", _lt("Requested")),
+        "approved": ("info", _lt("In Preparation")),
+        "in_production": ("info", _lt("In Production")),
+        "sent": ("warning", _lt("Awaiting Your Decision")),
+        "customer_approved": ("success", _lt("Approved by You")),
+        "customer_rejected": ("danger", _lt("Not Approved by You")),
+        "closed": ("secondary", _lt("Closed")),
+        "cancel": ("secondary", _lt("Cancelled")),
+    },
+    "qms.customer.complaint": {
+        "new": ("info", _lt("Received")),
+        "acknowledged": ("info", _lt("Acknowledged")),
+        "investigating": ("warning", _lt("Under Investigation")),
+        "proposed": ("warning", _lt("Awaiting Your Answer")),
+        "confirmed": ("success", _lt("Solution Accepted")),
+        "closed": ("success", _lt("Resolved and Closed")),
+        "rejected": ("secondary", _lt("Complaint Not Upheld")),
+    },
+    "qms.customer.property": {
+        "received": ("info", _lt("Received")),
+        "verified": ("success", _lt("Checked on Receipt")),
+        "in_use": ("info", _lt("In Use")),
+        "returned": ("secondary", _lt("Returned to You")),
+        "lost": ("danger", _lt("Lost / Damaged")),
+    },
+}
+
+# pylint: enable=prefer-env-translation
+
+# Files a customer may attach to a new complaint: photos, PDF and office documents, recognised by
+# their content (Odoo's mimetype guessing), never by the name the browser sends.
+COMPLAINT_FILE_TYPES = {
+    "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp", "image/tiff", "image/heic",
+    "application/pdf",
+    "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+COMPLAINT_FILE_ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
+# ir.config_parameter: the largest file a customer may attach, in MB (default 10).
+COMPLAINT_FILE_MAX_MB_PARAM = "qms_customer_process.portal_attachment_max_mb"
+COMPLAINT_FILE_MAX_MB = 10
+COMPLAINT_FILE_MAX_COUNT = 10
+
+
+def qms_portal_message(model, code):
+    """The alert a portal page shows for a message code ({"level", "text"}), or None: only the
+    codes of PORTAL_MESSAGES, in the visitor's language."""
+    entry = PORTAL_MESSAGES[model].get(code) if isinstance(code, str) else None
+    if not entry:
+        return None
+    level, text = entry
+    return {"level": level, "text": request.env._(text)}
+
+
+def qms_portal_status(record):
+    """The status of a document as its badge shows it to the customer: {"level", "label"}."""
+    level, label = PORTAL_STATUSES[record._name].get(record.state, ("secondary", None))
+    if label is None:
+        return {"level": level, "label": dict(record._fields["state"]._description_selection(record.env))
+                .get(record.state, "")}
+    return {"level": level, "label": request.env._(label)}
+
+
+def qms_redirect_with_message(url, code):
+    separator = "&" if "?" in url else "?"
+    return request.redirect(f"{url}{separator}{urlencode({'message': code})}")
+
+
+class QmsPortalHome(Home):
+
+    def _login_redirect(self, uid, redirect=None):
+        # After login a customer reads the portal in its own language (its user preference):
+        # Odoo's frontend prefers the frontend_lang cookie to the user's language, and that cookie
+        # still holds the language of an earlier visit of this browser (a link opened before
+        # logging in, another user), so a Chinese customer read the portal in English.
+        # sudo: the language of the user who has just logged in, nothing else is read.
+        user = request.env["res.users"].sudo().browse(uid)
+        if user.share and user.lang and user.lang in request.env["res.lang"]._get_frontend():
+            request.future_response.set_cookie("frontend_lang", user.lang)
+        return super()._login_redirect(uid, redirect=redirect)
 
 
 class SampleCustomerPortal(CustomerPortal):
@@ -42,6 +184,7 @@ class SampleCustomerPortal(CustomerPortal):
         request.session["my_qms_samples_history"] = samples.ids[:100]
         values.update({
             "samples": samples.sudo(),
+            "qms_status": qms_portal_status,
             "page_name": "qms_sample",
             "pager": pager_values,
             "default_url": "/my/samples",
@@ -62,7 +205,8 @@ class SampleCustomerPortal(CustomerPortal):
         values = {
             "sample": sample_sudo,
             "page_name": "qms_sample",
-            "message": message if message in SAMPLE_MESSAGES else None,
+            "portal_message": qms_portal_message("qms.sample.request", message),
+            "qms_status": qms_portal_status,
             "report_type": "html",
         }
         values = self._get_page_view_values(sample_sudo, access_token, values, "my_qms_samples_history", False)
@@ -81,7 +225,6 @@ class SampleCustomerPortal(CustomerPortal):
         sample = sample_sudo.with_user(request.env.user).sudo()
         if decision not in ("approve", "reject"):
             return request.redirect(url)
-        separator = "&" if "?" in url else "?"
         state_before = sample_sudo.state
         try:
             # The request is committed even though the refusal is shown as a message: the
@@ -101,9 +244,8 @@ class SampleCustomerPortal(CustomerPortal):
                 code = "reason_required"
             else:
                 code = "not_recorded"
-            return request.redirect(f"{url}{separator}{urlencode({'message': code})}")
-        done = "approved" if decision == "approve" else "rejected"
-        return request.redirect(f"{url}{separator}{urlencode({'message': done})}")
+            return qms_redirect_with_message(url, code)
+        return qms_redirect_with_message(url, "approved" if decision == "approve" else "rejected")
 
 COMPLAINT_TYPES = ("quality", "delivery", "service", "documentation", "other")
 
@@ -122,10 +264,17 @@ class QmsComplaintPortal(CustomerPortal):
         return [("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id)]
 
     def _qms_portal_orders(self):
+        """The customer's confirmed orders, which it may file a complaint about."""
         commercial_partner = request.env.user.partner_id.commercial_partner_id
-        return request.env["sale.order"].search([
+        # sudo: the portal grants a customer the orders of its own commercial entity. Sale's portal
+        # rule reads them through the followers only, so an order its customer does not follow
+        # (imported, or unfollowed) was missing and the lists of /my/complaints/new stayed empty;
+        # the domain below is what limits the orders to the customer's own, in the companies the
+        # customer's user belongs to (as the complaint filed about one must be readable by it).
+        return request.env["sale.order"].sudo().search([
             ("partner_id", "child_of", commercial_partner.id), ("state", "=", "sale"),
-        ])
+            ("company_id", "in", request.env.user.company_ids.ids),
+        ], order="date_order desc, id desc")
 
     @http.route(["/my/complaints", "/my/complaints/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_complaints(self, page=1, **kw):
@@ -137,6 +286,7 @@ class QmsComplaintPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({
             "complaints": complaints,
+            "qms_status": qms_portal_status,
             "page_name": "complaint",
             "pager": pager,
             "default_url": "/my/complaints",
@@ -144,7 +294,7 @@ class QmsComplaintPortal(CustomerPortal):
         return request.render("qms_customer_process.portal_my_complaints", values)
 
     @http.route("/my/complaints/<int:complaint_id>", type="http", auth="public", website=True)
-    def portal_my_complaint(self, complaint_id, access_token=None, **kw):
+    def portal_my_complaint(self, complaint_id, access_token=None, message=None, **kw):
         try:
             complaint_sudo = self._document_check_access("qms.customer.complaint", complaint_id, access_token=access_token)
         except (AccessError, MissingError):
@@ -152,7 +302,14 @@ class QmsComplaintPortal(CustomerPortal):
         values = self._get_page_view_values(complaint_sudo, access_token, {
             "complaint": complaint_sudo,
             "page_name": "complaint",
-            "answer_error": bool(kw.get("answer_error")),
+            "portal_message": qms_portal_message("qms.customer.complaint", message),
+            "qms_status": qms_portal_status,
+            # The photos and documents the customer's side sent (on its messages), not the
+            # staff's internal files on the complaint.
+            "customer_files": complaint_sudo.message_ids.filtered(
+                lambda msg: msg.author_id and complaint_sudo.commercial_partner_id
+                and msg.author_id.commercial_partner_id == complaint_sudo.commercial_partner_id
+            ).attachment_ids.sorted("id"),
         }, "my_complaints_history", False)
         return request.render("qms_customer_process.portal_my_complaint", values)
 
@@ -165,14 +322,18 @@ class QmsComplaintPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         url = complaint_sudo.get_portal_url()
+        if complaint_sudo.state != "proposed":
+            # Answered already (or nothing proposed yet): the page shows the answer given.
+            return qms_redirect_with_message(url, "already_answered") if complaint_sudo.customer_acceptance \
+                else request.redirect(url)
         satisfactions = complaint_sudo._fields["customer_satisfaction"].get_values(request.env)
         # Only the answers of the form: anything else leaves the complaint as it is.
-        if complaint_sudo.state != "proposed" or answer not in ("accept", "refuse") \
-                or (satisfaction and satisfaction not in satisfactions) or "\x00" in (feedback or ""):
-            return request.redirect(url)
+        if answer not in ("accept", "refuse") or (satisfaction and satisfaction not in satisfactions) \
+                or not isinstance(feedback or "", str) or "\x00" in (feedback or ""):
+            return qms_redirect_with_message(url, "not_recorded")
         feedback = (feedback or "").strip()
         if answer == "refuse" and not feedback:
-            return request.redirect(f"{url}{'&' if '?' in url else '?'}answer_error=1")
+            return qms_redirect_with_message(url, "reason_required")
         vals = {"customer_feedback": feedback or complaint_sudo.customer_feedback}
         if satisfaction:
             vals["customer_satisfaction"] = satisfaction
@@ -186,19 +347,30 @@ class QmsComplaintPortal(CustomerPortal):
                 else:
                     complaint_sudo.action_customer_refuse()
         except UserError:
-            return request.redirect(url)
-        return request.redirect(url)
+            return qms_redirect_with_message(url, "not_recorded")
+        return qms_redirect_with_message(url, "accepted" if answer == "accept" else "refused")
 
     @http.route("/my/complaints/new", type="http", auth="user", website=True, methods=["GET", "POST"])
     def portal_new_complaint(self, **post):
         orders = self._qms_portal_orders()
         values = self._prepare_portal_layout_values()
         # The products of the customer's own orders, as sale's portal shows them on the order page.
-        products = orders.sudo().order_line.product_id
-        values.update({"page_name": "complaint", "orders": orders, "products": products, "post": post, "error": False})
+        products = orders.order_line.product_id
+        max_mb = self._qms_complaint_file_max_mb()
+        values.update({
+            "page_name": "complaint", "orders": orders, "products": products, "post": post, "error": False,
+            "file_accept": COMPLAINT_FILE_ACCEPT,
+            "file_help": request.env._(
+                "Photos, PDF or office documents (Word, Excel, PowerPoint), at most %(count)s files of %(size)s MB each.",
+                count=COMPLAINT_FILE_MAX_COUNT, size=f"{max_mb:g}",
+            ),
+        })
         if request.httprequest.method != "POST":
             return request.render("qms_customer_process.portal_new_complaint", values)
         error = self._qms_check_complaint_post(post, orders, products)
+        files = []
+        if not error:
+            files, error = self._qms_read_complaint_files(max_mb)
         if error:
             values["error"] = error
             return request.render("qms_customer_process.portal_new_complaint", values)
@@ -206,7 +378,8 @@ class QmsComplaintPortal(CustomerPortal):
         product = products.browse(int(post["product_id"])) if post.get("product_id") else products.browse()
         partner = request.env.user.partner_id
         try:
-            # A refusal of the model is shown on the form; the savepoint leaves nothing behind.
+            # A refusal of the model is shown on the form; the savepoint leaves nothing behind
+            # (neither the complaint nor any of its files).
             with request.env.cr.savepoint():
                 # Customers file complaints about their own orders on the portal (DESIGN step 8,
                 # procedure 8.2.1: complaints are received and recorded); the order was checked to
@@ -227,10 +400,83 @@ class QmsComplaintPortal(CustomerPortal):
                     "user_id": order.user_id.id or partner.commercial_partner_id.user_id.id,
                 })
                 complaint.message_subscribe(partner_ids=partner.ids)
+                if files:
+                    # sudo: the customer attaches its photos and documents to the complaint it
+                    # files (evidence of the complaint, procedure 8.2.1); a portal user may not
+                    # write on a complaint. Each file was checked above (size, real content).
+                    # Uploaded as the chatter's pending files of the customer, which the message
+                    # below links to the complaint (res_model/res_id), as the portal's chatter
+                    # does: the files show in the complaint's communication, on the portal and in
+                    # the back office.
+                    attachments = request.env["ir.attachment"].sudo().create([{
+                        "name": name,
+                        "raw": content,
+                        "mimetype": mimetype,
+                        "res_model": "mail.compose.message",
+                        "res_id": 0,
+                    } for name, content, mimetype in files])
+                    complaint.message_post(
+                        attachment_ids=attachments.ids, author_id=partner.id,
+                        message_type="comment", subtype_xmlid="mail.mt_comment",
+                    )
+                    if attachments.filtered(lambda attachment: attachment.res_model != complaint._name
+                                            or attachment.res_id != complaint.id):
+                        raise UserError(request.env._("Your files could not be attached. Please try again."))
         except UserError as error:
             values["error"] = error.args[0]
             return request.render("qms_customer_process.portal_new_complaint", values)
-        return request.redirect(complaint.get_portal_url())
+        return qms_redirect_with_message(complaint.get_portal_url(), "filed")
+
+    def _qms_complaint_file_max_mb(self):
+        """The largest file a customer may attach, in MB (system parameter, default 10)."""
+        # sudo: the limit is read to check the upload; system parameters are for administrators.
+        value = request.env["ir.config_parameter"].sudo().get_param(COMPLAINT_FILE_MAX_MB_PARAM)
+        try:
+            max_mb = float(value) if value else COMPLAINT_FILE_MAX_MB
+        except ValueError:
+            max_mb = COMPLAINT_FILE_MAX_MB
+        return max_mb if math.isfinite(max_mb) and max_mb > 0 else COMPLAINT_FILE_MAX_MB
+
+    def _qms_read_complaint_files(self, max_mb):
+        """The files sent with a new complaint, read and checked before anything is created:
+        ([(name, content, mimetype)], error or False)."""
+        env = request.env
+        uploads = [upload for upload in request.httprequest.files.getlist("attachments") if upload.filename]
+        if len(uploads) > COMPLAINT_FILE_MAX_COUNT:
+            return [], env._("At most %s files can be attached to a complaint. Please choose your files again.",
+                             COMPLAINT_FILE_MAX_COUNT)
+        max_bytes = int(max_mb * 1024 * 1024)
+        files = []
+        for upload in uploads:
+            name = os.path.basename(upload.filename.replace("\\", "/")).replace("\x00", "").strip()[:200] \
+                or env._("Attachment")
+            content = upload.read(max_bytes + 1)
+            if len(content) > max_bytes:
+                return [], env._(
+                    "The file %(name)s is larger than %(size)s MB: it cannot be attached. Please choose your files again.",
+                    name=name, size=f"{max_mb:g}",
+                )
+            mimetype = guess_mimetype(content, default="application/octet-stream") if content else ""
+            if mimetype == "application/zip" and self._qms_is_pptx(content):
+                # Odoo's guessing looks for "pt/" in a PowerPoint file, whose folder is "ppt/".
+                mimetype = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            if mimetype not in COMPLAINT_FILE_TYPES:
+                return [], env._(
+                    "The file %(name)s is not a photo, a PDF or an office document: it cannot be attached. "
+                    "Please choose your files again.",
+                    name=name,
+                )
+            files.append((name, content, mimetype))
+        return files, False
+
+    @staticmethod
+    def _qms_is_pptx(content):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, ValueError):
+            return False
+        return "[Content_Types].xml" in names and any(name.startswith("ppt/") for name in names)
 
     def _qms_check_complaint_post(self, post, orders, products):
         """The form error of a new complaint, or False: every value is checked before anything
@@ -299,6 +545,7 @@ class QmsCustomerPropertyPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({
             "properties": properties,
+            "qms_status": qms_portal_status,
             "page_name": "qms_property",
             "pager": pager,
             "default_url": "/my/property",
@@ -306,7 +553,8 @@ class QmsCustomerPropertyPortal(CustomerPortal):
         return request.render("qms_customer_process.portal_my_qms_properties", values)
 
     @http.route("/my/property/<int:property_id>", type="http", auth="public", website=True)
-    def portal_qms_property_page(self, property_id, access_token=None, report_type=None, download=False, **kw):
+    def portal_qms_property_page(self, property_id, access_token=None, report_type=None, download=False, message=None,
+                                 **kw):
         try:
             property_sudo = self._document_check_access("qms.customer.property", property_id, access_token=access_token)
         except (AccessError, MissingError):
@@ -318,7 +566,8 @@ class QmsCustomerPropertyPortal(CustomerPortal):
         values = self._get_page_view_values(property_sudo, access_token, {
             "customer_property": property_sudo,
             "page_name": "qms_property",
-            "answer_error": bool(kw.get("answer_error")),
+            "portal_message": qms_portal_message("qms.customer.property", message),
+            "qms_status": qms_portal_status,
         }, "my_qms_properties_history", False)
         return request.render("qms_customer_process.portal_qms_property_page", values)
 
@@ -329,11 +578,14 @@ class QmsCustomerPropertyPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         url = property_sudo.get_portal_url()
-        if property_sudo.state != "lost" or property_sudo.customer_answer or not isinstance(answer, str) \
-                or "\x00" in answer:
+        if property_sudo.state != "lost":
             return request.redirect(url)
+        if property_sudo.customer_answer:
+            return qms_redirect_with_message(url, "already_answered")
+        if not isinstance(answer, str) or "\x00" in answer:
+            return qms_redirect_with_message(url, "not_recorded")
         if not answer.strip():
-            return request.redirect(f"{url}{'&' if '?' in url else '?'}answer_error=1")
+            return qms_redirect_with_message(url, "answer_required")
         # sudo, as the customer's own user: the customer answers the incident notice about its own
         # property (access checked above); the action checks the state and the customer's company.
         prop = property_sudo.with_user(request.env.user).sudo()
@@ -341,5 +593,5 @@ class QmsCustomerPropertyPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 prop.action_record_customer_answer(answer=answer)
         except UserError:
-            return request.redirect(url)
-        return request.redirect(url)
+            return qms_redirect_with_message(url, "not_recorded")
+        return qms_redirect_with_message(url, "answered")

@@ -30,3 +30,5 @@ from . import test_capability_review
 from . import test_customer_property
 from . import test_generated_language
 from . import test_printed_forms
+from . import test_portal_tours
+from . import test_portal_pages

@@ -636,6 +636,30 @@ class TestSamplePortal(HttpCase):
         self.assertIn("your rejection of the sample and your reasons are recorded", response.text)
         self.assertEqual(self.sample_b.customer_decided_by, "Bob Buyer")
 
+    def test_decision_is_shown_back_in_the_customers_words(self):
+        self.authenticate("qms_portal_a", "qms_portal_a_pwd")
+        page = self.url_open(f"/my/samples/{self.sample_a.id}").text
+        self.assertIn('text-bg-warning">Awaiting Your Decision<', page)
+        self.assertNotIn('id="qms_sample_decision"', page)
+        response = self._decide(self.sample_a, "approve", "Matches the drawing")
+        self.assertIn("You approved this sample.", response.text)
+        self.assertIn("Your comments:", response.text)
+        self.assertIn('text-bg-success">Approved by You<', response.text)
+        self.assertNotIn("Customer Approved", response.text, "no staff wording")
+        listing = self.url_open("/my/samples").text
+        self.assertIn('text-bg-success">Approved by You<', listing)
+        self.authenticate("qms_portal_b", "qms_portal_b_pwd")
+        response = self._decide(self.sample_b, "reject", "Leaks at 6 bar")
+        self.assertIn("You did not approve this sample.", response.text)
+        self.assertIn("Your reasons:", response.text)
+        self.assertIn("Leaks at 6 bar", response.text)
+        self.assertIn('text-bg-danger">Not Approved by You<', response.text)
+        self.assertNotIn("Customer Rejected", response.text, "no staff wording")
+        self.assertNotIn("Sample Not Approved", response.text, "no staff wording")
+        # A code of another page shows nothing here.
+        page = self.url_open(f"/my/samples/{self.sample_b.id}?message=filed").text
+        self.assertNotIn("o_qms_portal_message", page)
+
     def test_message_from_a_link_is_never_shown(self):
         self.authenticate("qms_portal_a", "qms_portal_a_pwd")
         for text in ("Your account is suspended, call +1 555 0100", "<b>urgent</b>", "approved "):
