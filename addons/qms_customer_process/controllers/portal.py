@@ -357,12 +357,14 @@ class QmsComplaintPortal(CustomerPortal):
         # The products of the customer's own orders, as sale's portal shows them on the order page.
         products = orders.order_line.product_id
         max_mb = self._qms_complaint_file_max_mb()
+        # Formatted outside the call: the term extractor reads the arguments of _() (no f-string).
+        size = f"{max_mb:g}"
         values.update({
             "page_name": "complaint", "orders": orders, "products": products, "post": post, "error": False,
             "file_accept": COMPLAINT_FILE_ACCEPT,
             "file_help": request.env._(
                 "Photos, PDF or office documents (Word, Excel, PowerPoint), at most %(count)s files of %(size)s MB each.",
-                count=COMPLAINT_FILE_MAX_COUNT, size=f"{max_mb:g}",
+                count=COMPLAINT_FILE_MAX_COUNT, size=size,
             ),
         })
         if request.httprequest.method != "POST":
@@ -446,6 +448,7 @@ class QmsComplaintPortal(CustomerPortal):
             return [], env._("At most %s files can be attached to a complaint. Please choose your files again.",
                              COMPLAINT_FILE_MAX_COUNT)
         max_bytes = int(max_mb * 1024 * 1024)
+        size = f"{max_mb:g}"
         files = []
         for upload in uploads:
             name = os.path.basename(upload.filename.replace("\\", "/")).replace("\x00", "").strip()[:200] \
@@ -454,7 +457,7 @@ class QmsComplaintPortal(CustomerPortal):
             if len(content) > max_bytes:
                 return [], env._(
                     "The file %(name)s is larger than %(size)s MB: it cannot be attached. Please choose your files again.",
-                    name=name, size=f"{max_mb:g}",
+                    name=name, size=size,
                 )
             mimetype = guess_mimetype(content, default="application/octet-stream") if content else ""
             if mimetype == "application/zip" and self._qms_is_pptx(content):
