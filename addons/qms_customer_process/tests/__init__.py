@@ -28,3 +28,5 @@ from . import test_campaign_sending
 from . import test_review_procedure
 from . import test_capability_review
 from . import test_customer_property
+from . import test_staff_screens
+from . import test_tours
