@@ -196,6 +196,26 @@ class TestListColumns(QmsCase):
                 )
         self.assertGreater(checked, 5)
 
+    def test_date_columns_fit_chinese_dates(self):
+        """A date column is wide enough for 2026年11月25日, a date-time column for the time after it
+        (the web client's own widths, 80 and 145 px, cut them)."""
+        views = self.env["ir.ui.view"].search([("type", "=", "list"), ("mode", "=", "primary"), "|",
+                                               ("model", "=like", "qms.%"), ("name", "=like", "sale.order.list.qms%")])
+        checked = 0
+        for view in views:
+            model = self.env[view.model]
+            arch = etree.fromstring(view.get_combined_arch())
+            for node in arch.xpath("/list/field"):
+                field = model._fields.get(node.get("name"))
+                if not field or field.type not in ("date", "datetime") or node.get("column_invisible"):
+                    continue
+                checked += 1
+                self.assertTrue(node.get("width"), f"{view.xml_id}: {field.name} has no width")
+                shown_as_date = field.type == "date" or node.get("widget") == "date"
+                self.assertGreaterEqual(int(node.get("width").removesuffix("px")), 110 if shown_as_date else 150,
+                                        f"{view.xml_id}: {field.name}")
+        self.assertGreater(checked, 10)
+
     def test_review_line_status_column(self):
         arch = etree.fromstring(self.env["qms.contract.review.line"].get_view(
             self.env.ref("qms_customer_process.qms_contract_review_line_view_list").id, "list")["arch"])
