@@ -3,14 +3,12 @@ reviewer without sales rights; lines not open yet read "Waiting"; the salesperso
 review approved" to-do closes when the order is confirmed; the acceptance conditions are on the
 order's header; the corrective action dialog; the list columns."""
 
-import importlib.util
 from datetime import timedelta
 
 from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.modules.module import get_module_path
 from odoo.tests import Form, tagged
 
 from .common import SPECIAL_DEPARTMENTS, QmsCase
@@ -120,32 +118,6 @@ class TestReviewLineScreen(QmsCase):
         self.assertTrue(order.activity_ids.filtered(lambda activity: activity.activity_type_id == result_type))
         order.with_user(self.salesman).action_quotation_send()
         self.assertTrue(order.activity_ids.filtered(lambda activity: activity.activity_type_id == result_type))
-
-    def test_upgrade_gives_result_todos_their_type(self):
-        """migrations/18.0.4.0.0/post-screens.py on the to-dos 18.0.3.0.0 created as plain To-Dos."""
-        todo_type = self.env.ref("mail.mail_activity_data_todo")
-        waiting = self._requested()
-        self._decide_all(waiting)
-        confirmed = self._requested()
-        self._decide_all(confirmed)
-        confirmed.with_user(self.salesman).action_confirm()
-        old_waiting = waiting.activity_ids.filtered(lambda activity: activity.summary == "Contract review approved")
-        old_waiting.activity_type_id = todo_type
-        old_confirmed = confirmed.activity_schedule("mail.mail_activity_data_todo", user_id=self.salesman.id,
-                                                    summary="Contract review approved")
-        other = waiting.activity_schedule("mail.mail_activity_data_todo", user_id=self.salesman.id, summary="Call the buyer")
-        path = get_module_path("qms_customer_process")
-        spec = importlib.util.spec_from_file_location("qms_post_screens", f"{path}/migrations/18.0.4.0.0/post-screens.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        self.env.flush_all()
-        module.migrate(self.env.cr, "18.0.3.0.0")
-        self.env.invalidate_all()
-        self.assertEqual(old_waiting.activity_type_id, self.env.ref(RESULT_TYPE))
-        self.assertFalse(old_confirmed.exists(), "the to-do of an order confirmed before the upgrade is done")
-        self.assertEqual(other.activity_type_id, todo_type, "other to-dos are left alone")
-        waiting.with_user(self.salesman).action_confirm()
-        self.assertFalse(old_waiting.exists())
 
     def test_conditions_on_the_order_header(self):
         order = self._requested()
