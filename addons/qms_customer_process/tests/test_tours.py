@@ -12,6 +12,12 @@ from .common import QmsCase
 RESULT_TYPE = "qms_customer_process.mail_activity_type_qms_review_result"
 REVIEW_TYPE = "qms_customer_process.mail_activity_type_qms_review"
 GM_CODE = "general_manager"
+# Where each tour starts: the menus the users open.
+TOUR_URLS = {
+    "qms_review_request": "/odoo/action-sale.action_quotations_with_onboarding",
+    "qms_review_decide_from_list": "/odoo/action-qms_customer_process.qms_contract_review_line_action",
+    "qms_review_decide_from_order": "/odoo/action-qms_customer_process.sale_order_action_contract_review",
+}
 
 
 @tagged("post_install", "-at_install")
@@ -29,7 +35,7 @@ class TestContractReviewTour(HttpCase, QmsCase):
 
     def _tour(self, tour, user):
         try:
-            self.start_tour("/odoo", tour, login=user.login)
+            self.start_tour(TOUR_URLS.get(tour, "/odoo"), tour, login=user.login)
         except unittest.SkipTest as skip:
             if os.environ.get("CI") == "true":
                 self.fail(f"the browser tour {tour} could not run: {skip}")
@@ -47,7 +53,7 @@ class TestContractReviewTour(HttpCase, QmsCase):
             for line in lines:
                 line.with_user(self.reviewers[line.role_id.code]).action_accept()
 
-    def _decide_in_browser(self, order, code):
+    def _decide_in_browser(self, order, code, tour="qms_review_decide", decision="accepted"):
         line = self._line(order, code)
         user = self.reviewers[code]
         self.assertTrue(line.is_open, [(other.role_id.code, other.sequence, other.review_status)
@@ -55,8 +61,8 @@ class TestContractReviewTour(HttpCase, QmsCase):
         self.assertEqual(line.review_status, "pending")
         todo = line.activity_ids.filtered(lambda activity: activity.activity_type_id == self.env.ref(REVIEW_TYPE))
         self.assertEqual(todo.user_id, user, f"{code}: the to-do the tour opens")
-        self._tour("qms_review_decide", user)
-        self.assertEqual(line.decision, "accepted", code)
+        self._tour(tour, user)
+        self.assertEqual(line.decision, decision, code)
         self.assertEqual(line.reviewer_id, user)
         self.assertFalse(line.activity_ids, f"{code}: the to-do is done")
 
@@ -75,14 +81,16 @@ class TestContractReviewTour(HttpCase, QmsCase):
         # Two departments decide from their to-dos in the browser; the others here.
         # (The departments review in parallel.)
         self._accept_open_lines(order, keep=["rd", "production"])
-        for code in ("rd", "production"):
-            self._decide_in_browser(order, code)
+        # R&D from the activity menu, production from Department Reviews (with a condition).
+        self._decide_in_browser(order, "rd")
+        self._decide_in_browser(order, "production", tour="qms_review_decide_from_list", decision="conditional")
+        self.assertEqual(self._line(order, "production").conditions, "Tooling ready by week 10")
         self._accept_open_lines(order, keep=[])
         self.assertEqual(gm_line.review_status, "waiting", "the general manager waits for the conclusion")
         self.assertFalse(gm_line.activity_ids)
         self._conclude(order)
-        # The general manager decides from the to-do the conclusion opened.
-        self._decide_in_browser(order, GM_CODE)
+        # The general manager decides from Quotations under Review (his to-do is open too).
+        self._decide_in_browser(order, GM_CODE, tour="qms_review_decide_from_order")
         self.assertEqual(order.qms_review_state, "approved")
         result = order.activity_ids.filtered(lambda activity: activity.activity_type_id == self.env.ref(RESULT_TYPE))
         self.assertEqual(result.user_id, self.salesman)

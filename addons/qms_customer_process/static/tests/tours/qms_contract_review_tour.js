@@ -117,3 +117,74 @@ registry.category("web_tour.tours").add("qms_review_confirm", {
         },
     ],
 });
+
+// A department reviewer opens Department Reviews: it lists the department's open line only.
+registry.category("web_tour.tours").add("qms_review_decide_from_list", {
+    url: "/odoo/action-qms_customer_process.qms_contract_review_line_action",
+    steps: () => [
+        {
+            content: "Only lines this department must decide now are listed (its own, pending, open)",
+            trigger: ".o_list_renderer .o_data_row td.o_data_cell[name='partner_id']:contains('" + CUSTOMER + "')",
+            run() {
+                for (const row of document.querySelectorAll(".o_list_renderer .o_data_row")) {
+                    const status = row.querySelector("td.o_data_cell[name='review_status']").textContent.trim();
+                    if (status !== "Pending") {
+                        throw new Error(`Department Reviews lists a line that is ${status}: ${row.textContent}`);
+                    }
+                }
+            },
+        },
+        {
+            content: "Open the line of the quotation",
+            trigger: ".o_list_renderer .o_data_row td.o_data_cell[name='partner_id']:contains('" + CUSTOMER + "')",
+            run: "click",
+        },
+        {
+            content: "The reviewed products and quantities are on the line",
+            trigger: ".o_field_widget[name='order_line_ids'] .o_data_row:contains('" + PRODUCT + "'):contains('4.00')",
+        },
+        {
+            content: "Accept with a condition",
+            trigger: ".o_field_widget[name='conditions'] textarea",
+            run: "edit Tooling ready by week 10",
+        },
+        {
+            trigger: ".o_form_view button[name='action_accept']",
+            run: "click",
+        },
+        {
+            content: "Decided",
+            trigger: ".o_field_widget[name='review_status'] .o_arrow_button_current:contains('Accepted with conditions')",
+        },
+    ],
+});
+
+// The general manager opens Quotations under Review, reads the order and accepts his line there.
+registry.category("web_tour.tours").add("qms_review_decide_from_order", {
+    url: "/odoo/action-qms_customer_process.sale_order_action_contract_review",
+    steps: () => [
+        {
+            content: "Open the quotation under review",
+            trigger: ".o_list_renderer .o_data_row td.o_data_cell[name='partner_id']:contains('" + CUSTOMER + "')",
+            run: "click",
+        },
+        {
+            content: "The conditions are shown at the top",
+            trigger: ".o_form_view .alert:contains('Tooling ready by week 10')",
+        },
+        {
+            content: "Open the department reviews",
+            trigger: ".o_notebook a.nav-link[name='qms_reviews']",
+            run: "click",
+        },
+        {
+            content: "Accept the general manager's line",
+            trigger: ".o_field_widget[name='qms_review_line_ids'] .o_data_row button[name='action_accept']",
+            run: "click",
+        },
+        {
+            content: "The review is approved",
+            trigger: ".o_field_widget[name='qms_review_state'] .o_arrow_button_current:contains('Approved')",
+        },
+    ],
+});
