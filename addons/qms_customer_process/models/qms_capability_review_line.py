@@ -48,6 +48,14 @@ class QmsCapabilityReviewLine(models.Model):
         string="My Department", compute="_compute_can_sign", search="_search_is_my_department",
     )
 
+    @api.depends("commitment_id.name", "role_id.name", "review_round")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(commitment)s – %(department)s (round %(round)s)",
+                commitment=line.commitment_id.name, department=line.role_id.name, round=line.review_round,
+            )
+
     @api.depends("review_round", "commitment_id.review_round", "commitment_id.state")
     def _compute_is_current(self):
         for line in self:

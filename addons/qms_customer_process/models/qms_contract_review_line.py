@@ -14,6 +14,7 @@ class QmsContractReviewLine(models.Model):
         "carried_from_id",
         "company_id",  # the order's
         "is_current",  # the order's revision
+        "review_status",  # follows the decisions and the order's review
     )
     _rec_names_search = ["order_id", "role_id"]
     _check_company_auto = True
@@ -72,6 +73,30 @@ class QmsContractReviewLine(models.Model):
     is_my_department = fields.Boolean(
         string="My Department", compute="_compute_is_my_department", search="_search_is_my_department",
     )
+    review_status = fields.Selection(
+        [
+            ("waiting", "Waiting"),
+            ("pending", "Pending"),
+            ("accepted", "Accepted"),
+            ("conditional", "Accepted with conditions"),
+            ("rejected", "Rejected"),
+            ("not_decided", "Not Decided"),
+        ],
+        string="Status", compute="_compute_review_status", store=True, index=True,
+        help="Waiting: the line opens after the departments before it (and, for the general manager of a special "
+        "contract, the organiser's conclusion). Not Decided: its review revision ended before the department decided.",
+    )
+    # What the department reviews, as the reviewer sees it without sales rights (related
+    # fields are read as superuser; the order lines are readable by reviewers' record rule).
+    contract_type = fields.Selection(related="order_id.qms_contract_type", string="Contract Type")
+    special_reason = fields.Text(related="order_id.qms_special_reason", string="Why Special")
+    commitment_date = fields.Datetime(related="order_id.commitment_date", string="Delivery Date")
+    expected_date = fields.Datetime(related="order_id.expected_date", string="Expected Date")
+    payment_term_id = fields.Many2one(related="order_id.payment_term_id", string="Payment Terms")
+    currency_id = fields.Many2one(related="order_id.currency_id", string="Currency")
+    amount_total = fields.Monetary(related="order_id.amount_total", string="Total", currency_field="currency_id")
+    order_line_ids = fields.One2many(related="order_id.order_line", string="Products")
+    requirement_ids = fields.One2many(related="order_id.qms_requirement_ids", string="Customer Requirements")
 
     @api.depends("order_id.name", "role_id.name", "revision")
     def _compute_display_name(self):
@@ -124,6 +149,20 @@ class QmsContractReviewLine(models.Model):
                 and not line._qms_waits_for_conclusion()
             )
             line.can_decide = line.is_open and line.role_id.group_id in user_groups
+
+    @api.depends("decision", "is_current", "sequence", "revision", "order_id.qms_review_state",
+                 "order_id.qms_review_line_ids.decision", "order_id.qms_review_line_ids.sequence",
+                 "order_id.qms_review_line_ids.revision", "order_id.qms_review_line_ids.role_id",
+                 "order_id.qms_review_conclusion", "order_id.qms_contract_type", "order_id.qms_review_revision",
+                 "role_id.code")
+    def _compute_review_status(self):
+        for line in self:
+            if line.decision != "pending":
+                line.review_status = line.decision
+            elif not line.is_current or line.order_id.qms_review_state != "in_review":
+                line.review_status = "not_decided"
+            else:
+                line.review_status = "pending" if line.is_open else "waiting"
 
     @api.model_create_multi
     def create(self, vals_list):

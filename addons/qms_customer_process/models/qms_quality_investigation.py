@@ -184,8 +184,10 @@ class QmsQualityInvestigation(models.Model):
         self._qms_ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("New Corrective Action: %s", self.name),
             "res_model": "qms.corrective.action",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {
                 "default_investigation_id": self.id,

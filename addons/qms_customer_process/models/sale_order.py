@@ -104,6 +104,10 @@ class SaleOrder(models.Model):
     qms_pending_departments = fields.Char(
         string="Pending Departments", compute="_compute_qms_pending_departments",
     )
+    qms_review_conditions = fields.Text(
+        string="Acceptance Conditions", compute="_compute_qms_review_conditions",
+        help="The conditions under which the departments accepted the current review revision.",
+    )
     qms_review_changed_terms = fields.Char(
         string="Terms Changed Since the Review", readonly=True, copy=False,
         help="The reviewed terms changed since the current revision was requested: the next revision is "
@@ -239,6 +243,17 @@ class SaleOrder(models.Model):
         for order in self:
             lines = order._qms_current_lines().filtered(lambda line: line.decision == "pending")
             order.qms_pending_departments = order._qms_join(lines.role_id.mapped("name")) or False
+
+    @api.depends("qms_review_revision", "qms_review_line_ids.decision", "qms_review_line_ids.conditions",
+                 "qms_review_line_ids.revision")
+    def _compute_qms_review_conditions(self):
+        for order in self:
+            lines = order._qms_current_lines().filtered(
+                lambda line: line.decision == "conditional" and (line.conditions or "").strip()
+            )
+            order.qms_review_conditions = "\n".join(
+                f"{line.role_id.name}: {line.conditions.strip()}" for line in lines
+            ) or False
 
     @api.depends_context("uid")
     @api.depends("qms_review_state", "qms_review_line_ids.decision", "qms_review_revision", "company_id")
@@ -471,6 +486,18 @@ class SaleOrder(models.Model):
             if error:
                 raise UserError(error)
         return super().action_quotation_send()
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        # sudo: whoever confirms the order (another salesperson, or the customer signing on the
+        # portal) closes the salesperson's to-do announcing the review's result. Only a reviewed
+        # order has one: the confirmation of the others costs nothing more.
+        for order in self.filtered("qms_review_revision"):
+            order.sudo().activity_feedback(
+                ["qms_customer_process.mail_activity_type_qms_review_result"],
+                feedback=order._qms_in_lang().env._("Order confirmed."),
+            )
+        return res
 
     def _confirmation_error_message(self):
         return super()._confirmation_error_message() or self._qms_gate_error()
@@ -901,7 +928,7 @@ class SaleOrder(models.Model):
             # The salesperson's to-do reads in the salesperson's language.
             salesperson_env = self._qms_in_lang(self.user_id).env
             self.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
+                "qms_customer_process.mail_activity_type_qms_review_result",
                 user_id=self.user_id.id,
                 summary=salesperson_env._("Contract review approved") if state == "approved"
                 else salesperson_env._("Contract review rejected"),

@@ -32,3 +32,5 @@ from . import test_generated_language
 from . import test_printed_forms
 from . import test_portal_tours
 from . import test_portal_pages
+from . import test_staff_screens
+from . import test_tours

@@ -1,6 +1,7 @@
 import re
 
 from odoo import Command
+from odoo.models import BaseModel
 from odoo.tests import Form, tagged
 
 from .satisfaction_common import SatisfactionCase
@@ -58,3 +59,29 @@ class TestDisplayNames(SatisfactionCase):
         for name in ("qms.contract.review.line", "qms.customer.requirement", "qms.satisfaction.score",
                      "qms.satisfaction.analysis", "qms.complaint.deadline", "qms.corrective.action"):
             self.assertIn(name, checked)
+
+    def test_capability_countersign_and_wizards(self):
+        commitment = self.env["qms.capability.commitment"].with_user(self.qms_admin).create({
+            "name": "Capability 2030", "date_from": "2030-01-01", "date_to": "2030-12-31",
+            "categ_ids": [Command.set(self.category.ids)], "capacity_qty": 500, "lead_time_days": 7,
+            "technical_capability": "Motors up to 5 kW", "production_capability": "Two winding lines",
+            "service_capability": "Delivery within 300 km",
+        })
+        commitment.with_user(self.qms_admin).action_submit()
+        line = commitment.review_line_ids.filtered(lambda rl: rl.role_id == self.roles["rd"])
+        self.assertEqual(line.display_name, f"Capability 2030 – {self.roles['rd'].name} (round 1)")
+        review = self.env["qms.management.review"].create({"date_from": "2030-01-01", "date_to": "2030-03-31"})
+        self.assertEqual(review.display_name, "Management Review Input: 01/01/2030 – 03/31/2030")
+        order = self._special_order()
+        for model in ("qms.contract.type.wizard", "qms.review.request.wizard", "qms.review.conclusion.wizard"):
+            wizard = self.env[model].new({"order_id": order.id})
+            self.assertEqual(wizard.display_name, order.name, model)
+
+    def test_every_qms_model_has_a_name(self):
+        """Every model of the addon says how its records are named (a name field or its own
+        display name), so that no breadcrumb or link ever shows "model,id"."""
+        for name, model in self.env.registry.items():
+            if not name.startswith("qms.") or model._abstract:
+                continue
+            named = bool(model._rec_name) or model._compute_display_name is not BaseModel._compute_display_name
+            self.assertTrue(named, f"{name} has neither a name field nor a display name")

@@ -9,6 +9,7 @@ class QmsContractTypeWizard(models.TransientModel):
 
     _name = "qms.contract.type.wizard"
     _description = "Override the Contract Type"
+    _rec_name = "order_id"
 
     order_id = fields.Many2one("sale.order", string="Order", required=True, readonly=True, ondelete="cascade")
     computed_type = fields.Selection(related="order_id.qms_contract_type_auto", string="By the Rules")

@@ -10,6 +10,7 @@ class QmsCustomerPropertyWizard(models.TransientModel):
 
     _name = "qms.customer.property.wizard"
     _description = "Customer Property Step"
+    _rec_name = "property_id"
 
     property_id = fields.Many2one("qms.customer.property", string="Customer Property", required=True, readonly=True,
                                   ondelete="cascade")

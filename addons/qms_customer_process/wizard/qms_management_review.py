@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 from ..models.qms_customer_kpi_report import RATIOS
 
@@ -49,6 +50,14 @@ class QmsManagementReview(models.TransientModel):
         help="The language of the printed input (Chinese or English).",
     )
     report_html = fields.Html(string="Review Input", compute="_compute_report_html", sanitize=False)
+
+    @api.depends("date_from", "date_to")
+    def _compute_display_name(self):
+        for review in self:
+            review.display_name = self.env._(
+                "Management Review Input: %(start)s – %(end)s",
+                start=format_date(self.env, review.date_from), end=format_date(self.env, review.date_to),
+            )
 
     @api.constrains("company_id")
     def _check_company_of_user(self):

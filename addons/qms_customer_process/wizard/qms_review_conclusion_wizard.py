@@ -7,6 +7,7 @@ class QmsReviewConclusionWizard(models.TransientModel):
 
     _name = "qms.review.conclusion.wizard"
     _description = "Contract Review Conclusion"
+    _rec_name = "order_id"
 
     order_id = fields.Many2one("sale.order", string="Order", required=True, readonly=True, ondelete="cascade")
     opinions = fields.Text(string="Departments' Opinions", compute="_compute_opinions")

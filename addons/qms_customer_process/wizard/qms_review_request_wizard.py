@@ -7,6 +7,7 @@ class QmsReviewRequestWizard(models.TransientModel):
 
     _name = "qms.review.request.wizard"
     _description = "Request Contract Review Again"
+    _rec_name = "order_id"
 
     order_id = fields.Many2one("sale.order", string="Order", required=True, readonly=True, ondelete="cascade")
     rejection = fields.Text(string="Rejected By", compute="_compute_rejection")

@@ -56,14 +56,16 @@ class QmsSatisfactionAnalysis(models.TransientModel):
         ]
 
     def _qms_previous_domain(self):
-        """The previous campaign of the company, or the period of the same length just before."""
+        """The previous campaign of the company (the latest one sent that ended before this one
+        started: never a draft, nor one overlapping it), or the period of the same length just before."""
         self.ensure_one()
         if self.campaign_id:
             previous = self.env["qms.satisfaction.campaign"].search([
                 ("company_id", "=", self.campaign_id.company_id.id),
-                ("date_start", "<", self.campaign_id.date_start),
+                ("date_end", "<", self.campaign_id.date_start),
+                ("state", "!=", "draft"),
                 ("id", "!=", self.campaign_id.id),
-            ], order="date_start desc, id desc", limit=1)
+            ], order="date_end desc, date_start desc, id desc", limit=1)
             return [("campaign_id", "=", previous.id)] if previous else None, previous.display_name if previous else ""
         length = (self.date_to - self.date_from).days
         prev_to = self.date_from - relativedelta(days=1)
