@@ -88,9 +88,6 @@
         "demo/qms_satisfaction_demo.xml",
         "demo/qms_complaint_demo.xml",
     ],
-    "assets": {
-        "web.assets_tests": ["qms_customer_process/static/tests/tours/**/*"],
-    },
     "images": [
         "static/description/screenshot_contract_review.png",
         "static/description/screenshot_complaint.png",
