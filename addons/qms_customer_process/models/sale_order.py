@@ -60,7 +60,9 @@ class SaleOrder(models.Model):
     )
     # Why the order was classified special, as facts (a reason code and its values) stored when
     # it was classified; the text is written from them in the language of whoever reads it.
-    qms_special_reason_data = fields.Json(compute="_compute_qms_contract_type_auto", store=True, copy=False)
+    qms_special_reason_data = fields.Json(
+        string="Why Special (Facts)", compute="_compute_qms_contract_type_auto", store=True, copy=False,
+    )
     qms_special_reason = fields.Text(string="Why Special", compute="_compute_qms_special_reason")
     qms_contract_type_override = fields.Selection(
         CONTRACT_TYPES, string="Contract Type Override", tracking=True, copy=False,
