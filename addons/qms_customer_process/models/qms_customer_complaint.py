@@ -845,7 +845,7 @@ class QmsCustomerComplaint(models.Model):
             raise UserError(self.env._(
                 "The quarantine transfers %(transfers)s of %(complaint)s are still open: the warehouse validates "
                 "or cancels them before more stock is quarantined.",
-                transfers=", ".join(pending.mapped("name")), complaint=self.name,
+                transfers=self._qms_join(pending.mapped("name")), complaint=self.name,
             ))
         # Who is to be told: the customers who received it or wait for it, before the quarantine
         # releases their reservations.
@@ -872,7 +872,7 @@ class QmsCustomerComplaint(models.Model):
         )
         if released:
             body += Markup("<p>%s</p>") % self.env._(
-                "These transfers released the stock they had reserved: %s", ", ".join(released.mapped("display_name")),
+                "These transfers released the stock they had reserved: %s", self._qms_join(released.mapped("display_name")),
             )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
         self._qms_notify_affected_salespeople(*recipients)
@@ -1014,11 +1014,11 @@ class QmsCustomerComplaint(models.Model):
             notes = []
             if received.get((partner, user)):
                 notes.append(env._("%(customer)s received %(what)s: %(deliveries)s.", customer=partner.display_name,
-                                   what=what, deliveries=", ".join(sorted(received[partner, user]))))
+                                   what=what, deliveries=self.with_env(env)._qms_join(sorted(received[partner, user]))))
             if waiting.get((partner, user)):
                 notes.append(env._("%(customer)s waits for these deliveries of it: %(deliveries)s.",
                                    customer=partner.display_name,
-                                   deliveries=", ".join(sorted(waiting[partner, user]))))
+                                   deliveries=self.with_env(env)._qms_join(sorted(waiting[partner, user]))))
             notes.append(env._("Complaint %(complaint)s: %(subject)s. Tell the customer and agree what to do with it.",
                                complaint=self.name, subject=self.subject))
             vals_list.append({

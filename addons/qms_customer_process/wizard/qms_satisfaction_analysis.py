@@ -74,7 +74,7 @@ class QmsSatisfactionAnalysis(models.TransientModel):
             ("company_id", "=", self.company_id.id),
             ("period_date", ">=", prev_from),
             ("period_date", "<=", prev_to),
-        ], f"{prev_from} – {prev_to}"
+        ], f"{format_date(self.env, prev_from)} – {format_date(self.env, prev_to)}"
 
     @api.model
     def _qms_figures_for(self, domain):
