@@ -59,11 +59,17 @@ def _load(name):
 snapshot_script = _load("snapshot")
 
 # Intended differences between the previous version and the working tree, each made right by a
-# migration script of the new version (named here) or harmless by nature. Empty for 18.0.2.0.0.
+# migration script of the new version (named here) or harmless by nature.
 #   "fields_dropped":  {model: [field, ...]}  fields of MODELS that the new version no longer has
 #   "values_mapped":   {model: {field: {old value: new value}}}  e.g. a renamed selection value
 #   "xmlids_removed":  ["model:name", ...]  data records the new version deletes on purpose
-INTENDED = {"fields_dropped": {}, "values_mapped": {}, "xmlids_removed": []}
+INTENDED = {
+    "fields_dropped": {},
+    "values_mapped": {},
+    # 18.0.4.0.0: the sample forms' own style sheet, replaced by the one frame of every printed form
+    # (reports/qms_form_frame.xml).
+    "xmlids_removed": ["ir.ui.view:report_sample_style"],
+}
 
 
 def _unavailable(message):

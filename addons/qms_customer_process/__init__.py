@@ -18,3 +18,10 @@ def uninstall_hook(env):
     env.cr.execute("DELETE FROM qms_satisfaction_survey")
     env.cr.execute("DELETE FROM qms_satisfaction_campaign")
     env.cr.execute("DELETE FROM qms_sample_request")
+    # The salespeople's review-result to-dos are on their orders, which stay: they become plain
+    # to-dos, so that the addon's activity type can go without losing them.
+    result_type = env.ref("qms_customer_process.mail_activity_type_qms_review_result", raise_if_not_found=False)
+    todo = env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+    if result_type and todo:
+        env.cr.execute("UPDATE mail_activity SET activity_type_id = %s WHERE activity_type_id = %s",
+                       (todo.id, result_type.id))

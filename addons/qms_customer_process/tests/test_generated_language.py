@@ -78,7 +78,7 @@ class TestGeneratedLanguage(QmsCase):
         self.assertEqual(order.qms_special_reason_data, [["not_standard", {"product_id": self.product_new.id}]])
         self.assertEqual(order.with_context(lang="en_US").qms_special_reason, "Prototype Motor X is not a standard product.")
         self.assertEqual(order.with_context(lang="zh_CN").qms_special_reason, "Prototype Motor X不是定型产品。")
-        # A reason recorded as text before 18.0.4.0.0 (see migrations/18.0.4.0.0/pre-lang.py) reads as recorded.
+        # A reason recorded as text before 18.0.4.0.0 (see migrations/18.0.4.0.0/pre-migration.py) reads as recorded.
         self.assertEqual(order._qms_special_reason_text("text", {"text": "旧的理由"}, self.env["product.product"]), "旧的理由")
 
 
