@@ -37,35 +37,32 @@ def load_chinese(env, overwrite=False):
         ["zh_CN"], overwrite=overwrite)
 
 
+def _read_pdf(testcase, tools, report, records, context, *commands):
+    """Render ``report`` for ``records`` with wkhtmltopdf and run each poppler ``command`` (an
+    argument list, the file name appended) on the PDF: their outputs."""
+    require_tool(testcase, "wkhtmltopdf", *tools)
+    pdf = testcase.env["ir.actions.report"].with_context(force_report_rendering=True, **context)._render_qweb_pdf(
+        report, records.ids)[0]
+    testcase.assertTrue(pdf.startswith(b"%PDF"))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        return [subprocess.run([*command, handle.name, *(["-"] if command[0] == "pdftotext" else [])],
+                               capture_output=True, text=True, check=True).stdout for command in commands]
+
+
 def render_pdf(testcase, report, records, **context):
     """A real PDF through wkhtmltopdf (call it from an HttpCase, which serves the report assets),
     read back: (fonts, text). pdftotext returns some CJK glyphs as Kangxi radicals (⾮ for 非):
     the text is given in NFKC form."""
-    require_tool(testcase, "wkhtmltopdf", "pdffonts", "pdftotext")
-    pdf = testcase.env["ir.actions.report"].with_context(force_report_rendering=True, **context)._render_qweb_pdf(
-        report, records.ids)[0]
-    testcase.assertTrue(pdf.startswith(b"%PDF"))
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        fonts = subprocess.run(["pdffonts", handle.name], capture_output=True, text=True, check=True).stdout
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", handle.name, "-"],
-                              capture_output=True, text=True, check=True).stdout
+    fonts, text = _read_pdf(testcase, ("pdffonts", "pdftotext"), report, records, context,
+                            ["pdffonts"], ["pdftotext", "-enc", "UTF-8"])
     return fonts, unicodedata.normalize("NFKC", text)
-
 
 
 def pdf_pages(testcase, report, records, **context):
     """A real PDF read back page by page: the list of the pages' texts (NFKC)."""
-    require_tool(testcase, "wkhtmltopdf", "pdftotext")
-    pdf = testcase.env["ir.actions.report"].with_context(force_report_rendering=True, **context)._render_qweb_pdf(
-        report, records.ids)[0]
-    testcase.assertTrue(pdf.startswith(b"%PDF"))
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", handle.name, "-"],
-                              capture_output=True, text=True, check=True).stdout
+    (text,) = _read_pdf(testcase, ("pdftotext",), report, records, context, ["pdftotext", "-enc", "UTF-8", "-layout"])
     return [unicodedata.normalize("NFKC", page) for page in text.split("\f")[:-1]]
 
 
