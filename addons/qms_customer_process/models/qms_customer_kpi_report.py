@@ -169,6 +169,41 @@ class QmsCustomerKpiReport(models.Model):
             )
         return super()._read_group_select(aggregate_spec, query)
 
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Every group, in the order of what they are grouped by (what the pivot, the graph and
+        the grouped list ask): grouped by the columns alone in SQL, then put in the order of the
+        customers', salespeople's and categories' own ``_order``. Ordered by name in SQL, the
+        query joins those tables and groups by their rows too, which PostgreSQL cannot estimate:
+        a year of 10,000 customers by quarter spilled to disk and took twice as long as 5,000."""
+        groupby = list(groupby)
+        many2ones = [index for index, spec in enumerate(groupby)
+                     if self._fields[spec.split(":")[0].split(".")[0]].type == "many2one"]
+        if not many2ones or limit or offset or not order \
+                or [term.strip() for term in order.split(",")] != groupby:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        rows = super()._read_group(domain, groupby, aggregates, having)
+        ranks = {}
+        for index in many2ones:
+            comodel = self._fields[groupby[index].split(":")[0]].comodel_name
+            ids = list({row[index].id for row in rows if row[index]})
+            # sudo: only the order of the records grouped by, which the groups show by name.
+            ordered = self.env[comodel].sudo().with_context(active_test=False).search([("id", "in", ids)])
+            ranks[index] = {record_id: rank for rank, record_id in enumerate(ordered.ids)}
+
+        def key(row):
+            # Empty groups last, where PostgreSQL puts NULL in ascending order.
+            parts = []
+            for index, value in enumerate(row[:len(groupby)]):
+                if index in ranks:
+                    parts.append((ranks[index].get(value.id, len(ranks[index])),))
+                else:
+                    empty = value is None or value is False
+                    parts.append((empty, None if empty else value))
+            return parts
+
+        return sorted(rows, key=key)
+
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         """The names of the records grouped by (customers above all) read at once: the ORM reads
         them in batches of 1,000, one query more for every 1,000 customers of a pivot."""

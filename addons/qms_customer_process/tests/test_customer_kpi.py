@@ -75,6 +75,34 @@ class TestCustomerKpi(KpiCase):
         self.assertEqual(fields["complaint_ppm"]["aggregator"], "avg")
         self.assertEqual(fields["retention_rate"]["aggregator"], "avg")
 
+    def test_pivot_groups_in_the_customers_order(self):
+        """The groups come in Odoo's order of what they are grouped by (customers by name, empty
+        last), as without the report's own ordering, which groups by the columns alone in SQL."""
+        # Created 杭州, 苏州, Zenith: by name, Zenith comes first.
+        by_name = self.env["res.partner"].search([("id", "in", self.customers.ids)])
+        self.assertEqual(by_name, self.z | self.x | self.y)
+        domain = [*QUARTER, ("partner_id", "in", self.customers.ids)]
+        Report = self._report()
+        rows = Report.read_group(domain, ["delivery_count:sum"], ["partner_id"], lazy=False)
+        self.assertEqual([row["partner_id"][0] for row in rows], by_name.ids)
+        self.assertEqual([row["delivery_count"] for row in rows], [1, 3, 2])
+        rows = Report.read_group(domain, ["delivery_count:sum"], ["date:month", "partner_id"], lazy=False)
+        months = ["January 2025", "February 2025", "March 2025"]
+        keys = [(months.index(row["date:month"]), by_name.ids.index(row["partner_id"][0])) for row in rows]
+        self.assertEqual(keys, sorted(set(keys)), "by month, then by customer name")
+        self.assertIn((1, 0), keys, "Zenith Drives in February, before 杭州精密机械")
+        self.assertIn((1, 1), keys)
+        rows = Report._read_group(domain, ["fact", "partner_id"], ["__count"], order="fact,partner_id")
+        self.assertEqual([(fact, partner) for fact, partner, _count in rows if fact == "delivery"],
+                         [("delivery", self.z), ("delivery", self.x), ("delivery", self.y)])
+        # Salespeople by name, categories by full name; an explicit order is left to SQL.
+        rows = Report._read_group(domain, ["user_id"], ["__count"], order="user_id")
+        self.assertEqual([user for user, _count in rows],
+                         [*self.env["res.users"].search([("id", "in", [r[0].id for r in rows if r[0]])]),
+                          *[user for user, _count in rows if not user]])
+        rows = Report._read_group(domain, ["partner_id"], ["delivery_count:sum"], order="delivery_count:sum DESC")
+        self.assertEqual([partner for partner, _sum in rows], [self.x, self.y, self.z])
+
     def test_on_time_by_day_in_the_company_time_zone(self):
         by_month = self._groups(["date:month"])
         # Z's delivery of 31 January 20:00 UTC is a February delivery in Shanghai.
