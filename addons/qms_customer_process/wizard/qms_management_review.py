@@ -14,6 +14,7 @@ ANSWERED_STATES = ("answered", "analysed")
 SUMS = (
     "delivery_count", "on_time_count", "delivered_qty", "complaint_count", "complaint_qty", "acknowledged_count",
     "acknowledge_hours_total", "closed_count", "close_days_total", "survey_count", "score_total",
+    "customer_count", "repeat_customer_count",
 )
 TREND_PERIODS = 4
 WORST_CUSTOMERS = 5
@@ -149,28 +150,32 @@ class QmsManagementReview(models.TransientModel):
                            **self._qms_rates(sums)})
         return result
 
-    def _qms_customers(self, start, end, partner_ids=None, before=False):
-        """The customers who confirmed an order in the period (``before``: before its start),
-        as a set of ids."""
-        domain = [("company_id", "=", self.company_id.id), ("fact", "=", "customer")]
-        domain += [("date", "<", start)] if before else [("date", ">=", start), ("date", "<=", end)]
-        if partner_ids is not None:
-            domain.append(("partner_id", "in", list(partner_ids)))
-        return {partner.id for (partner,) in self._qms_data("qms.customer.kpi.report")._read_group(domain, ["partner_id"])}
+    def _qms_customer_count(self, start, end):
+        """The customers who confirmed an order between ``start`` and ``end``."""
+        return self._qms_data("qms.customer.kpi.report")._read_group(
+            [("company_id", "=", self.company_id.id), ("fact", "=", "customer"), ("date", ">=", start),
+             ("date", "<=", end)],
+            [], ["partner_id:count_distinct"],
+        )[0][0]
 
-    def _qms_customer_rates(self, periods):
+    def _qms_customer_rates(self, periods, trend):
         """Retention (顾客维系率: of the customers of the previous period, the share who bought
         again in the period) and repeat purchase (重复购买率: of the customers of the period, the
-        share who had bought before it), for the period and the one before."""
-        buyers = [self._qms_customers(start, end) for start, end in periods[:3]]
+        share who had bought before it), for the period and the one before, from counts alone:
+        the customers of both periods are those of each less those of the two together, and the
+        new customers of a period are those whose first month it holds (``customer_count`` less
+        ``repeat_customer_count`` in the trend's sums)."""
+        buyers = [self._qms_customer_count(start, end) for start, end in periods[:3]]
         rates = []
         for index in range(2):
             current, previous = buyers[index], buyers[index + 1]
-            returning = self._qms_customers(periods[index][0], None, current, before=True) if current else set()
+            # The periods follow each other: the two together run from the start of the earlier one.
+            retained = current + previous - self._qms_customer_count(periods[index + 1][0], periods[index][1])
+            new = trend[index]["customer_count"] - trend[index]["repeat_customer_count"]
             rates.append({
-                "customers": len(current),
-                "retention_rate": len(current & previous) * 100.0 / len(previous) if previous else None,
-                "repeat_purchase_rate": len(returning) * 100.0 / len(current) if current else None,
+                "customers": current,
+                "retention_rate": retained * 100.0 / previous if previous else None,
+                "repeat_purchase_rate": (current - new) * 100.0 / current if current else None,
             })
         return rates
 
@@ -261,8 +266,10 @@ class QmsManagementReview(models.TransientModel):
 
         current = figures(Report._read_group(
             domain(*periods[0]), ["partner_id"], aggregates,
+            # Ties by the customer's id (its only value in the group): ordered by its name, the
+            # query would join the customers and group by them too, and spill to disk.
             order="complaint_count:sum DESC, complaint_ppm:avg DESC NULLS LAST, on_time_rate:avg ASC NULLS LAST, "
-                  "partner_id",
+                  "partner_id:min",
             limit=WORST_CUSTOMERS,
         ))
         partners = self.env["res.partner"].union(*current)
@@ -278,7 +285,7 @@ class QmsManagementReview(models.TransientModel):
         self.ensure_one()
         periods = self._qms_periods()
         trend = self._qms_kpi_periods(periods)
-        customer_rates = self._qms_customer_rates(periods)
+        customer_rates = self._qms_customer_rates(periods, trend)
         actions = self._qms_corrective_actions(periods)
         current, previous = trend[0], trend[1]
         rows = [
