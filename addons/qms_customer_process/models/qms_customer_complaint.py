@@ -1006,6 +1006,10 @@ class QmsCustomerComplaint(models.Model):
                 ("summary", "in", list(summaries.values())),
             ], ["res_id", "user_id", "summary"])
         }
+        # The customers' names read at once (a query per customer otherwise: each came from its
+        # own delivery), for the notes and the to-dos' record names.
+        partners = self.env["res.partner"].sudo().browse({partner.id for partner, _user in keys})
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         vals_list = []
         for partner, user in keys:
             if (partner.id, user.id, summaries[user]) in existing:
@@ -1013,11 +1017,11 @@ class QmsCustomerComplaint(models.Model):
             env = self.with_context(lang=user.lang).env
             notes = []
             if received.get((partner, user)):
-                notes.append(env._("%(customer)s received %(what)s: %(deliveries)s.", customer=partner.display_name,
+                notes.append(env._("%(customer)s received %(what)s: %(deliveries)s.", customer=names[partner.id],
                                    what=what, deliveries=self.with_env(env)._qms_join(sorted(received[partner, user]))))
             if waiting.get((partner, user)):
                 notes.append(env._("%(customer)s waits for these deliveries of it: %(deliveries)s.",
-                                   customer=partner.display_name,
+                                   customer=names[partner.id],
                                    deliveries=self.with_env(env)._qms_join(sorted(waiting[partner, user]))))
             notes.append(env._("Complaint %(complaint)s: %(subject)s. Tell the customer and agree what to do with it.",
                                complaint=self.name, subject=self.subject))
