@@ -16,6 +16,12 @@ SUMS = (
     "acknowledge_hours_total", "closed_count", "close_days_total", "survey_count", "score_total",
     "customer_count", "repeat_customer_count",
 )
+# The sums the worst customers are ranked and shown by: only these, so that the sums of 10,000
+# customers stay in PostgreSQL's memory for grouping.
+WORST_SUMS = (
+    "complaint_count", "complaint_qty", "delivered_qty", "on_time_count", "delivery_count", "score_total",
+    "survey_count",
+)
 TREND_PERIODS = 4
 WORST_CUSTOMERS = 5
 
@@ -254,10 +260,11 @@ class QmsManagementReview(models.TransientModel):
         """The five customers with the worst figures of the period: most complaints, then highest
         complaint PPM, then lowest on-time delivery; with their previous period's figures."""
         Report = self._qms_data("qms.customer.kpi.report")
-        aggregates = [f"{name}:sum" for name in SUMS]
+        aggregates = [f"{name}:sum" for name in WORST_SUMS]
 
         def figures(rows):
-            return {partner: {**dict(zip(SUMS, values, strict=True)), **self._qms_rates(dict(zip(SUMS, values, strict=True)))}
+            return {partner: {**dict(zip(WORST_SUMS, values, strict=True)),
+                              **self._qms_rates(dict(zip(WORST_SUMS, values, strict=True)))}
                     for partner, *values in rows}
 
         def domain(start, end):
