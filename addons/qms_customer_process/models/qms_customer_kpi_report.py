@@ -177,15 +177,15 @@ class QmsCustomerKpiReport(models.Model):
         query joins those tables and groups by their rows too, which PostgreSQL cannot estimate:
         a year of 10,000 customers by quarter spilled to disk and took twice as long as 5,000."""
         groupby = list(groupby)
-        many2ones = [index for index, spec in enumerate(groupby)
-                     if self._fields[spec.split(":")[0].split(".")[0]].type == "many2one"]
-        if not many2ones or limit or offset or not order \
+        comodels = {index: field.comodel_name for index, field in (
+            (index, self._fields[spec.split(":")[0].split(".")[0]]) for index, spec in enumerate(groupby)
+        ) if field.type == "many2one"}
+        if not comodels or limit or offset or not order \
                 or [term.strip() for term in order.split(",")] != groupby:
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         rows = super()._read_group(domain, groupby, aggregates, having)
         ranks = {}
-        for index in many2ones:
-            comodel = self._fields[groupby[index].split(":")[0]].comodel_name
+        for index, comodel in comodels.items():
             ids = list({row[index].id for row in rows if row[index]})
             # sudo: only the order of the records grouped by, which the groups show by name.
             ordered = self.env[comodel].sudo().with_context(active_test=False).search([("id", "in", ids)])

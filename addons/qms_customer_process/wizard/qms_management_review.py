@@ -263,9 +263,11 @@ class QmsManagementReview(models.TransientModel):
         aggregates = [f"{name}:sum" for name in WORST_SUMS]
 
         def figures(rows):
-            return {partner: {**dict(zip(WORST_SUMS, values, strict=True)),
-                              **self._qms_rates(dict(zip(WORST_SUMS, values, strict=True)))}
-                    for partner, *values in rows}
+            result = {}
+            for partner, *values in rows:
+                sums = dict(zip(WORST_SUMS, values, strict=True))
+                result[partner] = {**sums, **self._qms_rates(sums)}
+            return result
 
         def domain(start, end):
             return [("company_id", "=", self.company_id.id), ("date", ">=", start), ("date", "<=", end),
