@@ -561,7 +561,7 @@ class QmsCustomerComplaint(models.Model):
 
     def action_open_investigation(self):
         """Open the complaint's investigation for whoever may read it; when it has none (or only
-        cancelled ones), quality opens a new one (procedure 8.2.1: quality handles complaints).
+        cancelled ones), only quality opens a new one.
         The check comes first: _qms_create_investigation creates as superuser for a complaint
         that requires an investigation, which is only for the move to investigation (5.9.5)."""
         self._qms_ensure_one()
