@@ -176,11 +176,16 @@ class SampleCustomerPortal(CustomerPortal):
     def portal_my_qms_samples(self, page=1, **kwargs):
         Sample = request.env["qms.sample.request"]
         domain = self._prepare_qms_samples_domain(request.env.user.partner_id)
+        # As core account's portal lists invoices: a user who may not read samples (an internal
+        # user outside sales and the QMS groups) sees an empty list, not an access error.
+        readable = Sample.has_access("read")
         values = self._prepare_portal_layout_values()
         pager_values = portal_pager(
-            url="/my/samples", total=Sample.search_count(domain), page=page, step=self._items_per_page,
+            url="/my/samples", total=Sample.search_count(domain) if readable else 0, page=page,
+            step=self._items_per_page,
         )
-        samples = Sample.search(domain, order="id desc", limit=self._items_per_page, offset=pager_values["offset"])
+        samples = Sample.search(domain, order="id desc", limit=self._items_per_page, offset=pager_values["offset"]) \
+            if readable else Sample
         request.session["my_qms_samples_history"] = samples.ids[:100]
         values.update({
             "samples": samples.sudo(),
@@ -280,9 +285,13 @@ class QmsComplaintPortal(CustomerPortal):
     def portal_my_complaints(self, page=1, **kw):
         Complaint = request.env["qms.customer.complaint"]
         domain = self._prepare_complaints_domain()
-        pager = portal_pager(url="/my/complaints", total=Complaint.search_count(domain), page=page, step=self._items_per_page)
+        # As core account's portal lists invoices: a user who may not read complaints (an internal
+        # user outside sales and the QMS groups) sees an empty list, not an access error.
+        readable = Complaint.has_access("read")
+        pager = portal_pager(url="/my/complaints", total=Complaint.search_count(domain) if readable else 0, page=page,
+                             step=self._items_per_page)
         complaints = Complaint.search(domain, order="date_received desc, id desc", limit=self._items_per_page,
-                                      offset=pager["offset"])
+                                      offset=pager["offset"]) if readable else Complaint
         values = self._prepare_portal_layout_values()
         values.update({
             "complaints": complaints,
@@ -541,9 +550,13 @@ class QmsCustomerPropertyPortal(CustomerPortal):
     def portal_my_qms_properties(self, page=1, **kw):
         Property = request.env["qms.customer.property"]
         domain = self._prepare_qms_property_domain()
-        pager = portal_pager(url="/my/property", total=Property.search_count(domain), page=page,
+        # As core account's portal lists invoices: a user who may not read customer property (an
+        # internal user outside sales and the QMS groups) sees an empty list, not an access error.
+        readable = Property.has_access("read")
+        pager = portal_pager(url="/my/property", total=Property.search_count(domain) if readable else 0, page=page,
                              step=self._items_per_page)
-        properties = Property.search(domain, limit=self._items_per_page, offset=pager["offset"])
+        properties = Property.search(domain, limit=self._items_per_page, offset=pager["offset"]) \
+            if readable else Property
         request.session["my_qms_properties_history"] = properties.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update({

@@ -560,9 +560,18 @@ class QmsCustomerComplaint(models.Model):
         return True
 
     def action_open_investigation(self):
+        """Open the complaint's investigation for whoever may read it; when it has none (or only
+        cancelled ones), only quality opens a new one.
+        The check comes first: _qms_create_investigation creates as superuser for a complaint
+        that requires an investigation, which is only for the move to investigation (5.9.5)."""
         self._qms_ensure_one()
-        investigation = self.investigation_ids.filtered(lambda inv: inv.state != "cancel")[:1] \
-            or self._qms_create_investigation()
+        investigation = self.investigation_ids.filtered(lambda inv: inv.state != "cancel")[:1]
+        if not investigation:
+            self._qms_check_role(
+                ["qms_customer_process.group_qms_quality"],
+                self.env._("Only quality opens a new quality investigation for a complaint."),
+            )
+            investigation = self._qms_create_investigation()
         return {
             "type": "ir.actions.act_window",
             "res_model": "qms.quality.investigation",

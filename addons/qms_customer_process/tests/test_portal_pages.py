@@ -274,6 +274,44 @@ class TestPortalPages(HttpCase):
         self.assertEqual(prop.customer_answer, "Repair it")
         self.assertIn("Your answer is already recorded", response.text)
 
+    # An internal user outside the QMS and sales groups
+
+    def test_internal_user_outside_qms_sees_empty_lists(self):
+        """A warehouse clerk (internal user, no QMS or sales group) opens the portal as core Odoo's
+        pages let it: no error, no document counted or listed, though some name its partner."""
+        clerk = new_test_user(self.env, login="qms_pages_clerk", password="qms_pages_clerk-Pw1",
+                              groups="base.group_user,stock.group_stock_user", name="Pages Clerk")
+        partner = clerk.partner_id
+        complaint = self.Complaint.create({"subject": "Clerk's own complaint", "partner_id": partner.id,
+                                           "channel": "phone", "complaint_type": "quality", "severity": "minor"})
+        prop = self.env["qms.customer.property"].create({"name": "Clerk's own mould", "partner_id": partner.id,
+                                                         "kind": "tooling"})
+        sample = self.env["qms.sample.request"].create({
+            "partner_id": partner.id, "purpose": "trial",
+            "line_ids": [Command.create({"product_id": self.product_a1.id, "name": "Clerk's own sample", "quantity": 1})],
+        })
+        sample.action_submit()
+        self.assertEqual(sample.state, "submitted")
+        for model in ("qms.customer.complaint", "qms.customer.property", "qms.sample.request"):
+            self.assertFalse(self.env[model].with_user(clerk).has_access("read"), model)
+        self.authenticate("qms_pages_clerk", "qms_pages_clerk-Pw1")
+        for url, text, empty in (
+            ("/my/complaints", complaint.subject, "You have not filed any complaint."),
+            ("/my/property", prop.name, "We hold no property of yours."),
+            ("/my/samples", sample.name, "There are currently no samples for your account."),
+        ):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertTrue(response.url.endswith(url), response.url)
+            self.assertIn(empty, response.text, url)
+            self.assertNotIn(text, response.text, url)
+        response = self.url_open("/my/home")
+        self.assertEqual(response.status_code, 200)
+        counters = self.make_jsonrpc_request("/my/counters", {
+            "counters": ["complaint_count", "qms_property_count", "qms_sample_count"],
+        })
+        self.assertEqual(counters, {"complaint_count": 0, "qms_property_count": 0, "qms_sample_count": 0})
+
     # Chinese
 
     def test_chinese_customer_reads_the_portal_in_chinese(self):

@@ -97,6 +97,41 @@ class TestQualityInvestigation(ComplaintCase):
         with self.assertRaises(UserError):
             investigation.with_user(production).action_close()
 
+    def test_new_investigation_only_by_quality(self):
+        """Opening an investigation that does not exist creates one: quality only, even where
+        the complaint requires one (the superuser create is for the move to investigation)."""
+        complaint, investigation = self._major()
+        investigation.with_user(self.quality).action_cancel()
+        message = "^Only quality opens a new quality investigation for a complaint\\.$"
+        with self.assertRaisesRegex(AccessError, message):
+            complaint.with_user(self.salesman).action_open_investigation()
+        self.assertEqual(complaint.investigation_ids, investigation)
+        action = complaint.with_user(self.quality).action_open_investigation()
+        new = complaint.investigation_ids - investigation
+        self.assertEqual(len(new), 1)
+        self.assertEqual(action["res_id"], new.id)
+        self.assertEqual(new.state, "draft")
+        # The open one is opened by whoever reads it, and none is added.
+        action = complaint.with_user(self.salesman).action_open_investigation()
+        self.assertEqual(action["res_id"], new.id)
+        self.assertEqual(complaint.investigation_ids, investigation | new)
+        minor = self._complaint()
+        minor.with_user(self.salesman).action_acknowledge()
+        with self.assertRaisesRegex(AccessError, message):
+            minor.with_user(self.salesman).action_open_investigation()
+        self.assertFalse(minor.investigation_ids)
+
+    def test_salesperson_moves_major_complaint_to_investigation(self):
+        """Procedure 5.9.5: a major complaint moved to investigation by its salesperson gets its
+        investigation, though the salesperson cannot create one."""
+        complaint = self._complaint(severity="major")
+        self.assertFalse(self.env["qms.quality.investigation"].with_user(self.salesman).has_access("create"))
+        complaint.with_user(self.salesman).action_investigate()
+        self.assertEqual(complaint.state, "investigating")
+        self.assertEqual(len(complaint.investigation_ids), 1)
+        action = complaint.with_user(self.salesman).action_open_investigation()
+        self.assertEqual(action["res_id"], complaint.investigation_ids.id)
+
     def test_corrective_action_from_investigation(self):
         complaint, investigation = self._major()
         result = investigation.action_new_corrective_action()
