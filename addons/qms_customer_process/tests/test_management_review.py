@@ -89,6 +89,41 @@ class TestManagementReview(ReviewCase):
         self.assertEqual(rows["Complaints received"], 2 + 1200)
         self.assertEqual(len(figures["worst"]), 5)
 
+    def test_worst_customers_among_five_who_complained(self):
+        """Five customers or more complained: the worst are ranked among those with as many
+        complaints as the fifth or more; the tie at the fifth place goes by PPM, and a customer
+        without complaints stays out however late its deliveries."""
+        # name: (complaints, affected quantity, delivered quantity, deliveries, on time), in Feb 2025
+        figures = {"QMS Worst A": (3, 3.0, 1000.0, 1, 1), "QMS Worst B": (2, 2.0, 1000.0, 1, 1),
+                   "QMS Worst C": (2, 4.0, 1000.0, 1, 1), "QMS Worst E": (1, 1.0, 1000.0, 1, 1),
+                   "QMS Worst F": (1, 9.0, 1000.0, 1, 1), "QMS Worst W": (0, 0.0, 1000.0, 10, 0)}
+        partners = {name: self.env["res.partner"].create({"name": name, "is_company": True}) for name in figures}
+        self.env.flush_all()
+        self.env["qms.customer.kpi.report"]._qms_refresh_pending()
+        cr = self.env.cr
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM qms_customer_kpi_report")
+        next_id = cr.fetchone()[0] + 8
+        for name, (complaints, affected, delivered, deliveries, on_time) in figures.items():
+            rows = [("delivery", deliveries, on_time, delivered, 0, 0.0)]
+            rows += [("complaint", 0, 0, 0.0, 1, affected / max(complaints, 1))] * complaints
+            for fact, delivery_count, on_time_count, delivered_qty, complaint_count, complaint_qty in rows:
+                cr.execute("""
+                    INSERT INTO qms_customer_kpi_report (id, fact, company_id, partner_id, date, delivery_count,
+                                                         on_time_count, delivered_qty, complaint_count, complaint_qty)
+                    VALUES (%s, %s, %s, %s, '2025-02-01', %s, %s, %s, %s, %s)
+                """, [next_id, fact, self.kpi_company.id, partners[name].id, delivery_count, on_time_count,
+                      delivered_qty, complaint_count, complaint_qty])
+                next_id += 8
+        self.env.invalidate_all()
+        worst = self._review(user=self.quality)._qms_figures()["worst"]
+        # A 3; C 2 (4,000 PPM) before B 2 (2,000); of one complaint: F 9,000, Y 6,667 (X 5,714 and
+        # E 1,000 PPM are out).
+        self.assertEqual([row["partner"] for row in worst],
+                         [partners["QMS Worst A"], partners["QMS Worst C"], partners["QMS Worst B"],
+                          partners["QMS Worst F"], self.y])
+        self.assertEqual([row["current"]["complaint_count"] for row in worst], [3, 2, 2, 1, 1])
+        self.assertAlmostEqual(worst[3]["current"]["complaint_ppm"], 9000.0)
+
     def test_whole_months_and_access(self):
         with self.assertRaisesRegex(ValidationError, r"whole months"):
             self._review(date_from="2025-01-05")
