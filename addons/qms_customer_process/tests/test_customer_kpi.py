@@ -1,6 +1,8 @@
 """Customer KPIs (qms.customer.kpi.report) against the data set computed by hand in kpi_common."""
 
+import gc
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -102,6 +104,33 @@ class TestCustomerKpi(KpiCase):
                           *[user for user, _count in rows if not user]])
         rows = Report._read_group(domain, ["partner_id"], ["delivery_count:sum"], order="delivery_count:sum DESC")
         self.assertEqual([partner for partner, _sum in rows], [self.x, self.y, self.z])
+
+    def test_groups_made_with_the_cycle_collector_paused(self):
+        """read_group pauses Python's cycle collector while it makes the groups, and gives it
+        back as it was, also when the query fails."""
+        Report = self._report()
+        seen = []
+        original = type(Report)._read_group
+
+        def spy(model, *args, **kwargs):
+            seen.append(gc.isenabled())
+            return original(model, *args, **kwargs)
+
+        self.assertTrue(gc.isenabled())
+        with patch.object(type(Report), "_read_group", spy):
+            rows = Report.read_group(list(QUARTER), ["delivery_count:sum"], ["partner_id"], lazy=False)
+            self.assertEqual(sum(row["delivery_count"] for row in rows), 6)
+            self.assertEqual(seen, [False])
+            self.assertTrue(gc.isenabled())
+            with self.assertRaisesRegex(ValueError, "Invalid field 'no_such_measure'"):
+                Report.read_group(list(QUARTER), ["no_such_measure"], ["partner_id"], lazy=False)
+            self.assertTrue(gc.isenabled(), "given back after an error")
+            gc.disable()
+            try:
+                Report.read_group(list(QUARTER), ["delivery_count:sum"], ["partner_id"], lazy=False)
+                self.assertFalse(gc.isenabled(), "left off when it was off")
+            finally:
+                gc.enable()
 
     def test_on_time_by_day_in_the_company_time_zone(self):
         by_month = self._groups(["date:month"])
