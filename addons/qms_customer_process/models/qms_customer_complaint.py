@@ -561,8 +561,9 @@ class QmsCustomerComplaint(models.Model):
 
     def action_open_investigation(self):
         """Open the complaint's investigation for whoever may read it; when it has none (or only
-        cancelled ones), only quality opens a new one.
-        The check comes first: _qms_create_investigation creates as superuser for a complaint
+        cancelled ones), only quality opens a new one, once the complaint is acknowledged and
+        while it is not closed or rejected.
+        The checks come first: _qms_create_investigation creates as superuser for a complaint
         that requires an investigation, which is only for the move to investigation (5.9.5)."""
         self._qms_ensure_one()
         investigation = self.investigation_ids.filtered(lambda inv: inv.state != "cancel")[:1]
@@ -571,6 +572,7 @@ class QmsCustomerComplaint(models.Model):
                 ["qms_customer_process.group_qms_quality"],
                 self.env._("Only quality opens a new quality investigation for a complaint."),
             )
+            self._qms_check_states(("acknowledged", "investigating", "proposed", "confirmed"))
             investigation = self._qms_create_investigation()
         return {
             "type": "ir.actions.act_window",

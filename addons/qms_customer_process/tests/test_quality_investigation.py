@@ -121,6 +121,22 @@ class TestQualityInvestigation(ComplaintCase):
             minor.with_user(self.salesman).action_open_investigation()
         self.assertFalse(minor.investigation_ids)
 
+    def test_no_new_investigation_before_acknowledgement_or_after_the_end(self):
+        """A new investigation is opened from an acknowledged complaint still being handled, as
+        the form shows the button: not from a new, closed or rejected one, even by quality."""
+        complaint = self._complaint()
+        with self.assertRaisesRegex(UserError, r"^\S+ is New: this step is not possible now\.$"):
+            complaint.with_user(self.quality).action_open_investigation()
+        complaint.with_user(self.quality).write({"reject_reason": "Not our product"})
+        complaint.with_user(self.quality).action_reject()
+        with self.assertRaisesRegex(UserError, r"^\S+ is Rejected: this step is not possible now\.$"):
+            complaint.with_user(self.quality).action_open_investigation()
+        self.assertFalse(complaint.investigation_ids)
+        acknowledged = self._complaint()
+        acknowledged.with_user(self.quality).action_acknowledge()
+        action = acknowledged.with_user(self.quality).action_open_investigation()
+        self.assertEqual(action["res_id"], acknowledged.investigation_ids.id)
+
     def test_salesperson_moves_major_complaint_to_investigation(self):
         """Procedure 5.9.5: a major complaint moved to investigation by its salesperson gets its
         investigation, though the salesperson cannot create one."""
