@@ -33,6 +33,7 @@ from contextlib import closing
 
 import psycopg2
 import pytest
+from system_env import missing, odoo_bin, odoo_conf
 
 import odoo
 from odoo.tools import SQL, config
@@ -57,34 +58,6 @@ DEPARTMENT_USERS = {
     "sales": "demo",  # Odoo's demo salesperson (Sales / User: own documents)
 }
 SPECIAL_DEPARTMENTS = ("sales_management", "rd", "production", "procurement", "quality", "finance")
-
-
-def _missing(message):
-    """Something the test needs is not there: a failure under CI, elsewhere a skip saying what."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _odoo_bin():
-    candidates = [
-        os.environ.get("ODOO_SRC"),
-        # The Odoo that pytest-odoo imported (the virtualenv installs the source tree in editable mode).
-        os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))),
-        os.path.expanduser("~/.cache/odoo/18.0"),
-    ]
-    for src in filter(None, candidates):
-        path = os.path.join(src, "odoo-bin")
-        if os.path.isfile(path):
-            return path
-    _missing(f"odoo-bin not found (looked in {candidates}); set ODOO_SRC")
-
-
-def _odoo_conf():
-    conf = os.environ.get("QMS_ODOO_CONF") or os.environ.get("ODOO_RC") or config.rcfile
-    if not (conf and os.path.isfile(conf)):
-        _missing(f"no Odoo configuration file ({conf!r}); set QMS_ODOO_CONF")
-    return conf
 
 
 def _free_port():
@@ -120,7 +93,7 @@ def _copy_database(source, target):
                     raise
                 time.sleep(1)
             except psycopg2.errors.InsufficientPrivilege as error:
-                _missing(f"the database role cannot create databases: {error}")
+                missing(f"the database role cannot create databases: {error}")
     source_fs, target_fs = config.filestore(source), config.filestore(target)
     if os.path.isdir(source_fs):
         shutil.copytree(source_fs, target_fs, dirs_exist_ok=True)
@@ -151,7 +124,7 @@ class Client:
         self.login, self.password = login, password or login
         self.uid = self._proxy("common").authenticate(self.db, login, self.password, {})
         if not self.uid:
-            _missing(f"user {login!r} (password = login) cannot log in: the test needs {ADDON}'s demo data")
+            missing(f"user {login!r} (password = login) cannot log in: the test needs {ADDON}'s demo data")
 
     def _proxy(self, service):
         return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/{service}", transport=_Transport(), allow_none=True)
@@ -173,7 +146,7 @@ class Server:
 
     def start(self):
         cmd = [
-            sys.executable, _odoo_bin(), "-c", _odoo_conf(), "-d", self.db, "--db-filter", f"^{self.db}$",
+            sys.executable, odoo_bin(), "-c", odoo_conf(), "-d", self.db, "--db-filter", f"^{self.db}$",
             "--http-interface", "127.0.0.1", "--http-port", str(self.port), "--gevent-port", str(_free_port()),
             "--workers", "2", "--max-cron-threads", "0", "--log-level", "info",
         ]
@@ -264,7 +237,7 @@ def _at_once(calls):
 def server():
     source = os.environ.get("QMS_TEST_DB") or config["db_name"]
     if not source:
-        _missing("no test database; set QMS_TEST_DB or --odoo-database")
+        missing("no test database; set QMS_TEST_DB or --odoo-database")
     srv = Server(source)
     try:
         srv.start()

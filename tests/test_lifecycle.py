@@ -18,6 +18,7 @@ import textwrap
 from contextlib import closing
 
 import pytest
+from system_env import odoo_bin, odoo_conf, pg_args
 
 import odoo
 from odoo.tools import SQL, config
@@ -27,39 +28,10 @@ MARKER = "QMS_LIFECYCLE_RESULT="
 TIMEOUT = 900
 
 
-def _odoo_bin():
-    candidates = [
-        os.environ.get("ODOO_SRC"),
-        # The Odoo that pytest-odoo imported (the virtualenv installs the source tree in editable mode).
-        os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))),
-        os.path.expanduser("~/.cache/odoo/18.0"),
-    ]
-    for src in filter(None, candidates):
-        path = os.path.join(src, "odoo-bin")
-        if os.path.isfile(path):
-            return path
-    pytest.fail(f"odoo-bin not found (looked in {candidates}); set ODOO_SRC")
-
-
-def _odoo_conf():
-    conf = os.environ.get("QMS_ODOO_CONF") or os.environ.get("ODOO_RC") or config.rcfile
-    assert conf and os.path.isfile(conf), f"no Odoo configuration file ({conf!r}); set QMS_ODOO_CONF"
-    return conf
-
-
 def _source_db():
     db = os.environ.get("QMS_TEST_DB") or config["db_name"]
     assert db, "no test database; set QMS_TEST_DB"
     return db
-
-
-def _pg_args():
-    """Connection options for the PostgreSQL client tools: Odoo's configuration, else PG* variables."""
-    args = []
-    for option, key in (("-h", "db_host"), ("-p", "db_port"), ("-U", "db_user")):
-        if config.get(key):
-            args += [option, str(config[key])]
-    return args
 
 
 def _pg_env():
@@ -75,7 +47,7 @@ def _run(cmd, **kwargs):
 
 def _odoo(*args, script=None):
     """Run odoo-bin with the test configuration; return the completed process."""
-    cmd = [sys.executable, _odoo_bin(), *args]
+    cmd = [sys.executable, odoo_bin(), *args]
     return _run(cmd, input=script if script is not None else "", cwd="/")
 
 
@@ -83,7 +55,7 @@ def _odoo_shell(db, script, with_log=False):
     """Run ``script`` in ``odoo-bin shell`` on ``db``; return the JSON it printed after MARKER
     (and, ``with_log``, the log: warnings and errors)."""
     code = textwrap.dedent(script)
-    proc = _odoo("shell", "-c", _odoo_conf(), "-d", db, "--no-http", "--log-level=warn", script=code)
+    proc = _odoo("shell", "-c", odoo_conf(), "-d", db, "--no-http", "--log-level=warn", script=code)
     assert proc.returncode == 0, f"odoo shell failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
     for line in proc.stdout.splitlines():
         if line.startswith(MARKER):
@@ -94,9 +66,9 @@ def _odoo_shell(db, script, with_log=False):
 
 def _drop_database(name):
     if shutil.which("dropdb"):
-        proc = _run(["dropdb", *_pg_args(), "--if-exists", name])
+        proc = _run(["dropdb", *pg_args(), "--if-exists", name])
         if proc.returncode != 0:
-            proc = _run(["dropdb", *_pg_args(), "--if-exists", "--force", name])
+            proc = _run(["dropdb", *pg_args(), "--if-exists", "--force", name])
         assert proc.returncode == 0, f"dropdb {name} failed: {proc.stderr}"
     else:
         # No PostgreSQL client tools: drop it through Odoo's own connection.
@@ -113,7 +85,7 @@ def _copy_database(source, target):
     # a database in use (after waiting 5 s). Close them first; the pool reconnects on demand.
     odoo.sql_db.close_db(source)
     if shutil.which("createdb"):
-        proc = _run(["createdb", *_pg_args(), "-T", source, target])
+        proc = _run(["createdb", *pg_args(), "-T", source, target])
         failure = proc.stderr.strip() if proc.returncode else None
     else:
         failure = "no createdb command"
@@ -122,7 +94,7 @@ def _copy_database(source, target):
         # instead (slower).
         print(f"createdb -T {source} failed ({failure}); installing {ADDON} on {target} instead")
         _drop_database(target)
-        proc = _odoo("-c", _odoo_conf(), "-d", target, "-i", ADDON, "--stop-after-init", "--no-http",
+        proc = _odoo("-c", odoo_conf(), "-d", target, "-i", ADDON, "--stop-after-init", "--no-http",
                      "--log-level=warn")
         assert proc.returncode == 0, f"installing {ADDON} on {target} failed:\n{proc.stderr[-6000:]}"
         return
@@ -212,7 +184,7 @@ print("{MARKER}" + json.dumps(snapshot(env, order)))
     assert len(before["rules"]) >= 9 and len(before["roles"]) >= 8
     assert any(rule[1] == "Special contract: Finance (credit check)" for rule in before["rules"])
 
-    proc = _odoo("-c", _odoo_conf(), "-d", lifecycle_db, "-u", ADDON, "--stop-after-init", "--no-http",
+    proc = _odoo("-c", odoo_conf(), "-d", lifecycle_db, "-u", ADDON, "--stop-after-init", "--no-http",
                  "--log-level=warn")
     assert proc.returncode == 0, f"upgrade failed:\n{proc.stderr[-6000:]}"
     assert "Traceback" not in proc.stderr, proc.stderr[-6000:]

@@ -36,6 +36,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from system_env import missing, odoo_conf, pg_args
 
 import odoo
 from odoo.tools import config
@@ -46,7 +47,6 @@ MANIFEST = f"addons/{ADDON}/__manifest__.py"
 UPGRADE_SCRIPTS = Path(__file__).resolve().parent / "upgrade"
 MARKER = "QMS_UPGRADE_RESULT="
 TIMEOUT = 1800
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def _load(name):
@@ -72,16 +72,9 @@ INTENDED = {
 }
 
 
-def _unavailable(message):
-    """A missing tool or history fails under CI (CI=true) and skips elsewhere."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def _git(*args):
     if not shutil.which("git"):
-        _unavailable("git is not installed: the upgrade test finds the previous version in git")
+        missing("git is not installed: the upgrade test finds the previous version in git")
     proc = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"git {' '.join(args)} failed: {proc.stderr}"
     return proc.stdout
@@ -100,13 +93,13 @@ def _version_key(version):
 def previous_version():
     """(commit, version) of the last commit whose manifest carried the previous version number."""
     if subprocess.run(["git", "-C", str(REPO), "rev-parse", "--git-dir"], capture_output=True).returncode:
-        _unavailable(f"{REPO} is not a git checkout: the upgrade test needs the history of the manifest")
+        missing(f"{REPO} is not a git checkout: the upgrade test needs the history of the manifest")
     current = _manifest_version((REPO / MANIFEST).read_text(encoding="utf-8"))
     head = _manifest_version(_git("show", f"HEAD:{MANIFEST}"))
     if head != current:
         return _git("rev-parse", "HEAD").strip(), head
     if _git("rev-parse", "--is-shallow-repository").strip() == "true":
-        _unavailable("shallow clone: fetch the full history (git fetch --unshallow) to find the previous version")
+        missing("shallow clone: fetch the full history (git fetch --unshallow) to find the previous version")
     pattern = r'"version":\s*"' + re.escape(current) + '"'
     bumps = _git("log", "--reverse", "--format=%H", "-G", pattern, "--", MANIFEST).split()
     assert bumps, f"no commit sets the version {current} in {MANIFEST}"
@@ -125,23 +118,9 @@ def _odoo_src():
     return Path(odoo.__file__).resolve().parent.parent
 
 
-def _odoo_conf():
-    conf = os.environ.get("QMS_ODOO_CONF") or os.environ.get("ODOO_RC") or config.rcfile
-    assert conf and os.path.isfile(conf), f"no Odoo configuration file ({conf!r}); set QMS_ODOO_CONF"
-    return conf
-
-
 def _addons_path(addons_dir):
     src = _odoo_src()
     return f"--addons-path={src / 'odoo' / 'addons'},{src / 'addons'},{addons_dir}"
-
-
-def _pg_args():
-    args = []
-    for option, key in (("-h", "db_host"), ("-p", "db_port"), ("-U", "db_user")):
-        if config.get(key):
-            args += [option, str(config[key])]
-    return args
 
 
 def _run(cmd, stdin=""):
@@ -158,7 +137,7 @@ def _odoo(addons_dir, *args, command=(), stdin=""):
     # The addons path before the subcommand too: odoo-bin discovers subcommands with it, and the
     # first path that has the addon wins.
     return _run([sys.executable, str(_odoo_src() / "odoo-bin"), _addons_path(addons_dir), *command,
-                 "-c", _odoo_conf(), _addons_path(addons_dir), *args], stdin=stdin)
+                 "-c", odoo_conf(), _addons_path(addons_dir), *args], stdin=stdin)
 
 
 def _shell(addons_dir, db, code):
@@ -175,7 +154,7 @@ def _shell(addons_dir, db, code):
 
 
 def _drop(db):
-    proc = _run(["dropdb", *_pg_args(), "--if-exists", "--force", db])
+    proc = _run(["dropdb", *pg_args(), "--if-exists", "--force", db])
     assert proc.returncode == 0, f"dropdb {db} failed: {proc.stderr}"
     shutil.rmtree(config.filestore(db), ignore_errors=True)
 
@@ -205,7 +184,7 @@ def upgraded(previous_checkout):
     """Install the previous version, fill it, snapshot, upgrade, snapshot."""
     commit, version, previous_addons = previous_checkout
     if not shutil.which("createdb"):
-        _unavailable("the PostgreSQL client tools (createdb, dropdb) are not installed")
+        missing("the PostgreSQL client tools (createdb, dropdb) are not installed")
     source = os.environ.get("QMS_TEST_DB") or config["db_name"]
     db = f"{source}_prev_{os.getpid()}"[:63]
     _drop(db)
@@ -214,7 +193,7 @@ def upgraded(previous_checkout):
         if deps:
             odoo.sql_db.close_db(deps)
             for _attempt in range(5):
-                proc = _run(["createdb", *_pg_args(), "-T", deps, db])
+                proc = _run(["createdb", *pg_args(), "-T", deps, db])
                 if proc.returncode == 0 or "being accessed by other users" not in proc.stderr:
                     break
             assert proc.returncode == 0, f"createdb -T {deps} {db} failed: {proc.stderr}"
