@@ -346,7 +346,8 @@ class SaleOrder(models.Model):
         for order in self:
             changed = direct | child_changes.get(order.id, set())
             if changed:
-                order._qms_terms_changed(changed)
+                # Differences from a tender resolved in the same write cover the terms it writes.
+                order._qms_terms_changed(changed, tender_resolved="qms_tender_differences_resolved" in vals)
         if kpi_customers is not None:
             Report = self.env["qms.customer.kpi.report"]
             Report._qms_mark("buyer", (kpi_customers | self.partner_id.commercial_partner_id).ids)
@@ -953,8 +954,10 @@ class SaleOrder(models.Model):
             for order_id in mine:
                 collecting.pop(order_id, None)
 
-    def _qms_terms_changed(self, changed_fields):
-        """Reviewed terms changed: the current review no longer covers the order.
+    def _qms_terms_changed(self, changed_fields, tender_resolved=False):
+        """Reviewed terms changed: the current review no longer covers the order, nor do the
+        differences from a tender resolved on a quotation (unless ``tender_resolved``: resolved
+        in the same write), which are to be resolved again (procedure 4.2.1 c).
 
         A quotation's review becomes outdated; the salesperson requests it again. A confirmed
         order is amended (procedure 8.2.4): its review becomes outdated and, when the order needs
@@ -973,12 +976,13 @@ class SaleOrder(models.Model):
             if order.qms_review_revision:
                 # What changed since the current revision decides who reviews the next one.
                 order._qms_record_changed_terms(changed_fields)
+            if not tender_resolved and order.qms_from_tender and order.qms_tender_differences_resolved \
+                    and order.state in ("draft", "sent"):
+                order._qms_reopen_tender_differences(changed_fields)
             if not confirmed and (not current or order.qms_review_outdated):
                 continue
             local = order._qms_in_lang()  # the chatter is written in the company's language
-            labels = local._qms_join(sorted({
-                order._fields[name.split(".")[0]].get_description(local.env)["string"] for name in changed_fields
-            }))
+            labels = order._qms_terms_labels(changed_fields)
             if current and not order.qms_review_outdated:
                 order._qms_write_transition({"qms_review_outdated": True})
                 # The departments the change concerns are notified (procedure 4.5).
@@ -1001,6 +1005,28 @@ class SaleOrder(models.Model):
                     ))
             if confirmed and order.qms_review_required and order.qms_review_state in ("draft", "outdated"):
                 order._qms_review_amendment(labels)
+
+    def _qms_terms_labels(self, changed_fields):
+        """The changed terms, named in the company's language (for the chatter)."""
+        local = self._qms_in_lang()
+        return local._qms_join(sorted({
+            self._fields[name.split(".")[0]].get_description(local.env)["string"] for name in changed_fields
+        }))
+
+    def _qms_reopen_tender_differences(self, changed_fields):
+        """The terms of this quotation answering a tender changed after its differences from the
+        tender were resolved: they are resolved again before it is confirmed (procedure 4.2.1 c)."""
+        self.ensure_one()
+        local = self._qms_in_lang()  # the chatter is written in the company's language
+        # sudo: whoever changes the terms of the quotation (its lines, its requirements) reopens
+        # what those terms outdate, as they outdate its contract review.
+        self.sudo().write({"qms_tender_differences_resolved": False})
+        self.sudo().message_post(
+            body=local.env._("Terms changed (%s) after the differences from the tender were resolved: resolve them "
+                             "again and tick 'Differences from the Tender Resolved' before confirming.",
+                             self._qms_terms_labels(changed_fields)),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _qms_review_amendment(self, labels):
         """An amended confirmed order that needs a review: a new revision starts at once, with

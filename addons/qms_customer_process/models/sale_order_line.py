@@ -42,11 +42,13 @@ class SaleOrderLine(models.Model):
 
     def _qms_reviewed_lines(self):
         """The lines whose change concerns a contract review: of a reviewed order, or of a
-        confirmed one (an amendment may make it need a review). Down payments and section/note
-        lines are not terms a review approves."""
+        confirmed one (an amendment may make it need a review); or the resolved differences from
+        a tender: of a quotation answering one, once they are resolved. Down payments and
+        section/note lines are not terms a review approves."""
         return self.filtered(
             lambda line: not line.display_type and not line.is_downpayment
-            and (line.order_id.qms_review_revision or line.order_id.state == "sale")
+            and (line.order_id.qms_review_revision or line.order_id.state == "sale"
+                 or (line.order_id.qms_from_tender and line.order_id.qms_tender_differences_resolved))
         )
 
     # Samples (procedure step 7): the approved sample a line refers to.

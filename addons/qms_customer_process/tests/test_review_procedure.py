@@ -180,6 +180,43 @@ class TestSalesManagementAndTender(ProcedureCase):
         plain.with_user(self.salesman).action_confirm()
         self.assertEqual(plain.state, "sale")
 
+    def test_tender_differences_resolved_again_after_the_terms_change(self):
+        """Procedure 4.2.1 c: the terms of a quotation answering a tender change after its
+        differences from the tender were resolved: they are to be resolved again before it is
+        confirmed; unless resolved in the same write, or the change is not of its terms."""
+        order = self._order(qms_from_tender=True, qms_tender_reference="Tender ZB-2026-18")
+        Order = order.with_user(self.salesman)
+        Order.write({"qms_tender_differences_resolved": True})
+        Order.write({"client_order_ref": "PO 4711", "note": "Deliver to gate 2"})
+        self.assertTrue(order.qms_tender_differences_resolved, "not a change of the terms")
+        # A line's quantity changed.
+        Order.order_line.write({"product_uom_qty": 8})
+        self.assertFalse(order.qms_tender_differences_resolved)
+        note = order.message_ids[0]
+        self.assertIn("after the differences from the tender were resolved", note.body)
+        self.assertIn("Order Lines", note.body)
+        with self.assertRaisesRegex(UserError, rf"^{re.escape(order.name)} comes from a tender"):
+            Order.action_confirm()
+        # Resolved in the same write as a change of the lines: it stays resolved.
+        Order.write({"qms_tender_differences_resolved": True,
+                     "order_line": [Command.update(order.order_line.id, {"product_uom_qty": 9})]})
+        self.assertTrue(order.qms_tender_differences_resolved)
+        # A line added, a line removed, the order's own terms (payment terms, date) changed.
+        for change in (
+            {"order_line": [Command.create({"product_id": self.product_std.id, "product_uom_qty": 1})]},
+            {"order_line": [Command.unlink(order.order_line[-1].id)]},
+            {"commitment_date": "2026-12-31 08:00:00"},
+        ):
+            Order.write({"qms_tender_differences_resolved": True})
+            Order.write(change)
+            self.assertFalse(order.qms_tender_differences_resolved, change)
+        # Once confirmed, the tick is the record of what was resolved: an amendment leaves it.
+        Order.write({"qms_tender_differences_resolved": True})
+        Order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        Order.order_line[0].write({"product_uom_qty": 10})
+        self.assertTrue(order.qms_tender_differences_resolved)
+
 
 @tagged("post_install", "-at_install")
 class TestDowngrade(ProcedureCase):
