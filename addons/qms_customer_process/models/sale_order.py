@@ -22,6 +22,8 @@ CONFIRMATION_FIELDS = {"state", "date_order"}
 # confirmed and for whom (customer months), and the customer, salesperson and promised date of its
 # deliveries.
 KPI_FIELDS = {"state", "date_order", "partner_id", "company_id", "user_id", "commitment_date"}
+# What its done deliveries' facts take from it (not its state: confirming it changes none).
+DELIVERY_KPI_FIELDS = {"partner_id", "user_id", "commitment_date"}
 GATED_STATES = ("sent", "sale")
 # Transaction-wide (cursor cache, never the client's context): the orders being written, with the
 # reviewed terms their lines and requirements changed meanwhile.
@@ -351,7 +353,13 @@ class SaleOrder(models.Model):
         if kpi_customers is not None:
             Report = self.env["qms.customer.kpi.report"]
             Report._qms_mark("buyer", (kpi_customers | self.partner_id.commercial_partner_id).ids)
-            Report._qms_mark("move", self.picking_ids.move_ids.filtered(lambda move: move.state == "done").ids)
+            if DELIVERY_KPI_FIELDS.intersection(vals):
+                # Searched, not read through picking_ids: read before the order's transfers exist
+                # (a quotation changed, then confirmed), the cached list would hold them in the
+                # order they are then created, not in Odoo's (by date). sudo: which facts to make
+                # again, whoever writes.
+                Report._qms_mark("move", self.env["stock.move"].sudo().search(
+                    [("picking_id.sale_id", "in", self.ids), ("state", "=", "done")]).ids)
         return res
 
     @api.ondelete(at_uninstall=False)

@@ -5,8 +5,9 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
+from odoo.addons.sale_stock.tests.common import TestSaleStockCommon
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .kpi_common import KpiCase
 
@@ -311,3 +312,29 @@ class TestCustomerKpiTable(KpiCase):
         self.assertEqual(by_customer[scale[-1].id]["partner_id"][1], "KPI scale customer 1200")
         self.assertEqual(by_customer[scale[-1].id]["complaint_ppm"], 10000.0)
         self.assertEqual(large[0][0]["delivery_count"], 6 + 1200)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiLeavesSalesStandard(TestSaleStockCommon):
+    def test_confirmation_leaves_the_transfers_in_odoo_order(self):
+        """Confirming an order marks its done deliveries for the report without reading its
+        transfers: read before they exist, the order's list of transfers kept the order in which
+        they were then created (pick, pack, ship), not Odoo's, and Odoo's own sale_stock test of a
+        3-step delivery validated the wrong transfers."""
+        warehouse = self.warehouse_3_steps_pull
+        product = self.env["product.product"].create({"name": "QMS 3-Step Product", "is_storable": True})
+        self.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 5)
+        # Made on the form, as a salesperson does (a record just created lists its transfers as
+        # created, whatever reads them).
+        with Form(self.env["sale.order"]) as form:
+            form.partner_id = self.partner_a
+            form.warehouse_id = warehouse
+            with form.order_line.new() as line:
+                line.product_id = product
+                line.product_uom_qty = 5
+        order = form.record
+        order.action_confirm()
+        listed = order.picking_ids
+        self.assertEqual(len(listed), 3)
+        order.invalidate_recordset(["picking_ids"])
+        self.assertEqual(listed.ids, order.picking_ids.ids)
