@@ -142,6 +142,16 @@ def qms_redirect_with_message(url, code):
     return request.redirect(f"{url}{separator}{urlencode({'message': code})}")
 
 
+def qms_portal_list(model, domain, url, page, step, order=None):
+    """The pager and the records of a page of a portal list. As core account's portal lists
+    invoices, a user who may not read the model (an internal user outside sales and the QMS
+    groups) gets an empty list, not an access error."""
+    readable = model.has_access("read")
+    pager = portal_pager(url=url, total=model.search_count(domain) if readable else 0, page=page, step=step)
+    records = model.search(domain, order=order, limit=step, offset=pager["offset"]) if readable else model.browse()
+    return pager, records
+
+
 class QmsPortalHome(Home):
 
     def _login_redirect(self, uid, redirect=None):
@@ -176,16 +186,8 @@ class SampleCustomerPortal(CustomerPortal):
     def portal_my_qms_samples(self, page=1, **kwargs):
         Sample = request.env["qms.sample.request"]
         domain = self._prepare_qms_samples_domain(request.env.user.partner_id)
-        # As core account's portal lists invoices: a user who may not read samples (an internal
-        # user outside sales and the QMS groups) sees an empty list, not an access error.
-        readable = Sample.has_access("read")
         values = self._prepare_portal_layout_values()
-        pager_values = portal_pager(
-            url="/my/samples", total=Sample.search_count(domain) if readable else 0, page=page,
-            step=self._items_per_page,
-        )
-        samples = Sample.search(domain, order="id desc", limit=self._items_per_page, offset=pager_values["offset"]) \
-            if readable else Sample
+        pager_values, samples = qms_portal_list(Sample, domain, "/my/samples", page, self._items_per_page, "id desc")
         request.session["my_qms_samples_history"] = samples.ids[:100]
         values.update({
             "samples": samples.sudo(),
@@ -285,13 +287,8 @@ class QmsComplaintPortal(CustomerPortal):
     def portal_my_complaints(self, page=1, **kw):
         Complaint = request.env["qms.customer.complaint"]
         domain = self._prepare_complaints_domain()
-        # As core account's portal lists invoices: a user who may not read complaints (an internal
-        # user outside sales and the QMS groups) sees an empty list, not an access error.
-        readable = Complaint.has_access("read")
-        pager = portal_pager(url="/my/complaints", total=Complaint.search_count(domain) if readable else 0, page=page,
-                             step=self._items_per_page)
-        complaints = Complaint.search(domain, order="date_received desc, id desc", limit=self._items_per_page,
-                                      offset=pager["offset"]) if readable else Complaint
+        pager, complaints = qms_portal_list(Complaint, domain, "/my/complaints", page, self._items_per_page,
+                                            "date_received desc, id desc")
         values = self._prepare_portal_layout_values()
         values.update({
             "complaints": complaints,
@@ -550,13 +547,7 @@ class QmsCustomerPropertyPortal(CustomerPortal):
     def portal_my_qms_properties(self, page=1, **kw):
         Property = request.env["qms.customer.property"]
         domain = self._prepare_qms_property_domain()
-        # As core account's portal lists invoices: a user who may not read customer property (an
-        # internal user outside sales and the QMS groups) sees an empty list, not an access error.
-        readable = Property.has_access("read")
-        pager = portal_pager(url="/my/property", total=Property.search_count(domain) if readable else 0, page=page,
-                             step=self._items_per_page)
-        properties = Property.search(domain, limit=self._items_per_page, offset=pager["offset"]) \
-            if readable else Property
+        pager, properties = qms_portal_list(Property, domain, "/my/property", page, self._items_per_page)
         request.session["my_qms_properties_history"] = properties.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update({
